@@ -1,0 +1,136 @@
+// Activation modules: each forwards to its op in activations.hpp and states its derivative for the
+// diagnostics of `ember compare`; make_activation parses the CLI's names.
+#include "ember/nn/activation.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "ember/activations.hpp"
+
+namespace ember::nn {
+
+namespace {
+
+// A number the way Python's repr prints it in PyTorch's module reprs: 0.01, 1.0, 20.
+std::string python_float(Scalar value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", static_cast<double>(value));
+  std::string text = buffer;
+  if (text.find_first_of(".e") == std::string::npos) text += ".0";
+  return text;
+}
+
+Scalar logistic(Scalar x) { return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); }
+
+}  // namespace
+
+Tensor Sigmoid::forward(const Tensor& input) { return sigmoid(input); }
+// σ'(z) = σ(z)(1 − σ(z))
+Matrix Sigmoid::derivative(const Matrix& z) const {
+  return z.unaryExpr([](Scalar v) { const Scalar s = logistic(v); return s * (1 - s); });
+}
+
+Tensor Tanh::forward(const Tensor& input) { return tanh(input); }
+// tanh'(z) = 1 − tanh²(z)
+Matrix Tanh::derivative(const Matrix& z) const { return (1 - z.array().tanh().square()).matrix(); }
+
+Tensor ReLU::forward(const Tensor& input) { return relu(input); }
+// relu'(z) = [z > 0]  (0 at z = 0, as in the op)
+Matrix ReLU::derivative(const Matrix& z) const { return (z.array() > 0).cast<Scalar>().matrix(); }
+
+Tensor LeakyReLU::forward(const Tensor& input) { return leaky_relu(input, negative_slope_); }
+// f'(z) = 1 if z > 0 else negative_slope
+Matrix LeakyReLU::derivative(const Matrix& z) const {
+  const Scalar slope = negative_slope_;
+  return z.unaryExpr([slope](Scalar v) { return v > 0 ? Scalar(1) : slope; });
+}
+std::string LeakyReLU::spec() const { return "leaky_relu:" + python_float(negative_slope_); }
+std::string LeakyReLU::extra_repr() const { return "negative_slope=" + python_float(negative_slope_); }
+
+Tensor GELU::forward(const Tensor& input) { return gelu(input); }
+// gelu'(z) = Φ(z) + z φ(z)
+Matrix GELU::derivative(const Matrix& z) const {
+  return z.unaryExpr([](Scalar v) {
+    return Scalar(0.5) * (1 + std::erf(v * Scalar(0.70710678118654752))) +
+           v * Scalar(0.39894228040143268) * std::exp(Scalar(-0.5) * v * v);
+  });
+}
+
+Tensor SiLU::forward(const Tensor& input) { return silu(input); }
+// silu'(z) = σ(z)(1 + z(1 − σ(z)))
+Matrix SiLU::derivative(const Matrix& z) const {
+  return z.unaryExpr([](Scalar v) { const Scalar s = logistic(v); return s * (1 + v * (1 - s)); });
+}
+
+Tensor ELU::forward(const Tensor& input) { return elu(input, alpha_); }
+// elu'(z) = 1 if z > 0 else α eᶻ
+Matrix ELU::derivative(const Matrix& z) const {
+  const Scalar alpha = alpha_;
+  return z.unaryExpr([alpha](Scalar v) { return v > 0 ? Scalar(1) : alpha * std::exp(v); });
+}
+std::string ELU::spec() const { return "elu:" + python_float(alpha_); }
+std::string ELU::extra_repr() const { return "alpha=" + python_float(alpha_); }
+
+Tensor Softplus::forward(const Tensor& input) { return softplus(input, beta_, threshold_); }
+// softplus'(z) = σ(βz), 1 above the threshold
+Matrix Softplus::derivative(const Matrix& z) const {
+  const Scalar beta = beta_, threshold = threshold_;
+  return z.unaryExpr([beta, threshold](Scalar v) { return v * beta > threshold ? Scalar(1) : logistic(beta * v); });
+}
+std::string Softplus::spec() const { return "softplus:" + python_float(beta_); }
+std::string Softplus::extra_repr() const {
+  char buffer[64];  // PyTorch keeps them as given: Softplus(beta=1, threshold=20)
+  std::snprintf(buffer, sizeof buffer, "beta=%g, threshold=%g", static_cast<double>(beta_),
+                static_cast<double>(threshold_));
+  return buffer;
+}
+
+Tensor Softmax::forward(const Tensor& input) { return softmax(input, dim_); }
+Tensor LogSoftmax::forward(const Tensor& input) { return log_softmax(input, dim_); }
+
+// ---- the factory ----
+
+const std::vector<std::string>& activation_names() {
+  static const std::vector<std::string> names = {"sigmoid", "tanh", "relu", "leaky_relu", "gelu", "silu", "elu",
+                                                 "softplus"};
+  return names;
+}
+
+std::unique_ptr<Activation> make_activation(const std::string& spec) {
+  const auto colon = spec.find(':');
+  const std::string name = spec.substr(0, colon);
+  const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  auto known = [] {
+    std::string list;
+    for (const auto& n : activation_names()) list += (list.empty() ? "" : ", ") + n;
+    return list + " (leaky_relu, elu and softplus take a parameter: leaky_relu:0.05)";
+  };
+  double parameter = 0;
+  bool has_parameter = !arg.empty();
+  if (has_parameter) {
+    std::size_t used = 0;
+    try { parameter = std::stod(arg, &used); } catch (const std::exception&) { used = 0; }
+    if (used != arg.size() || !std::isfinite(parameter)) {
+      throw std::invalid_argument("activation \"" + spec + "\": \"" + arg + "\" is not a number");
+    }
+  }
+  const Scalar p = static_cast<Scalar>(parameter);
+  if (name == "leaky_relu") return std::make_unique<LeakyReLU>(has_parameter ? p : Scalar(0.01));
+  if (name == "elu") return std::make_unique<ELU>(has_parameter ? p : Scalar(1));
+  if (name == "softplus") {
+    if (has_parameter && p <= 0) throw std::invalid_argument("activation \"" + spec + "\": beta must be positive");
+    return std::make_unique<Softplus>(has_parameter ? p : Scalar(1));
+  }
+  if (has_parameter && (name == "sigmoid" || name == "tanh" || name == "relu" || name == "gelu" || name == "silu")) {
+    throw std::invalid_argument("activation \"" + name + "\" takes no parameter, got \"" + spec + "\"");
+  }
+  if (name == "sigmoid") return std::make_unique<Sigmoid>();
+  if (name == "tanh") return std::make_unique<Tanh>();
+  if (name == "relu") return std::make_unique<ReLU>();
+  if (name == "gelu") return std::make_unique<GELU>();
+  if (name == "silu") return std::make_unique<SiLU>();
+  throw std::invalid_argument("unknown activation \"" + spec + "\"; known: " + known());
+}
+
+}  // namespace ember::nn

@@ -1,0 +1,175 @@
+// The options shared by train, eval and compare, and the data preparation they share.
+#include "cli_options.hpp"
+
+#include <Eigen/Core>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "commands.hpp"
+#include "ember/data/csv.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace ember::cli {
+
+void add_data_options(cxxopts::Options& options) {
+  options.add_options("Data")
+      ("dataset", "built-in dataset (see 'ember datasets')", cxxopts::value<std::string>())
+      ("data", "CSV file with a header row", cxxopts::value<std::string>())
+      ("target", "label column of --data: a header name or 0-based index (default: the last column)", cxxopts::value<std::string>())
+      ("test-split", "fraction held out for testing; 0 trains on everything", cxxopts::value<double>()->default_value("0.2"))
+      ("standardize", "z-score features with the training split's mean and std (default)")
+      ("no-standardize", "use the features as they are")
+      ("samples", "generated datasets: number of samples", cxxopts::value<long>())
+      ("noise", "generated datasets: noise level", cxxopts::value<double>())
+      ("data-dir", "folder of Fashion-MNIST's IDX .gz files", cxxopts::value<std::string>())
+      ("seed", "seed for everything random: data, split, weights, shuffling", cxxopts::value<std::uint64_t>()->default_value("0"));
+}
+
+void add_model_options(cxxopts::Options& options) {
+  options.add_options("Model")
+      ("activation", "hidden activation: sigmoid, tanh, relu, leaky_relu[:slope], gelu, silu, elu[:alpha], softplus",
+       cxxopts::value<std::string>()->default_value("relu"))
+      ("hidden", "hidden layer sizes, comma-separated (the article's: 64,32)", cxxopts::value<std::string>()->default_value("64,32"))
+      ("classes", "model outputs: default infers (2 classes -> one sigmoid output); 2 forces a 2-way softmax",
+       cxxopts::value<int>())
+      ("init-scheme", "initial weights: default (PyTorch's Linear), he or xavier", cxxopts::value<std::string>()->default_value("default"));
+}
+
+void add_training_options(cxxopts::Options& options) {
+  options.add_options("Training")
+      ("epochs", "passes over the training set", cxxopts::value<int>()->default_value("100"))
+      ("batch-size", "samples per step (above the dataset size: full batch)", cxxopts::value<long>()->default_value("32"))
+      ("optimizer", "sgd, adam or adamw", cxxopts::value<std::string>()->default_value("adam"))
+      ("lr", "learning rate", cxxopts::value<double>()->default_value("0.001"))
+      ("momentum", "SGD momentum", cxxopts::value<double>()->default_value("0"))
+      ("weight-decay", "L2 penalty (adamw: decoupled decay, default 0.01)", cxxopts::value<double>()->default_value("0"))
+      ("no-shuffle", "batches in file order, like PyTorch's DataLoader(shuffle=False)")
+      ("threads", "threads for matrix products", cxxopts::value<int>()->default_value("1"));
+}
+
+DataOptions read_data_options(const cxxopts::ParseResult& args) {
+  DataOptions data;
+  if (args.count("dataset") && args.count("data")) throw UsageError("give --dataset or --data, not both");
+  if (args.count("dataset")) data.dataset = args["dataset"].as<std::string>();
+  if (args.count("data")) data.path = args["data"].as<std::string>();
+  if (args.count("target")) data.target = args["target"].as<std::string>();
+  if (args.count("samples")) {
+    const long samples = args["samples"].as<long>();
+    if (samples < 1) throw UsageError("--samples must be at least 1, got " + std::to_string(samples));
+    data.samples = samples;
+  }
+  if (args.count("noise")) {
+    data.noise = args["noise"].as<double>();
+    if (!(data.noise >= 0)) throw UsageError("--noise must be >= 0");
+  }
+  if (args.count("data-dir")) data.data_dir = args["data-dir"].as<std::string>();
+  data.seed = args["seed"].as<std::uint64_t>();
+  return data;
+}
+
+double read_test_split(const cxxopts::ParseResult& args) {
+  const double split = args["test-split"].as<double>();
+  if (!(split >= 0 && split < 1)) throw UsageError("--test-split must be in [0, 1), got " + format_fixed(split, 3));
+  return split;
+}
+
+std::vector<Index> parse_hidden(const std::string& text) {
+  std::vector<Index> sizes;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    std::size_t used = 0;
+    long value = 0;
+    try { value = std::stol(item, &used); } catch (const std::exception&) { used = 0; }
+    if (used == 0 || used != item.size() || value < 1) {
+      throw UsageError("--hidden: \"" + item + "\" is not a positive layer size (expected e.g. 64,32)");
+    }
+    sizes.push_back(value);
+  }
+  return sizes;
+}
+
+TrainConfig read_train_config(const cxxopts::ParseResult& args) {
+  TrainConfig config;
+  config.activation = args["activation"].as<std::string>();
+  config.hidden = parse_hidden(args["hidden"].as<std::string>());
+  if (args.count("classes")) config.classes = args["classes"].as<int>();
+  try {
+    config.init_scheme = nn::parse_init_scheme(args["init-scheme"].as<std::string>());
+    nn::make_activation(config.activation);  // an unknown name is a usage error, found before any work
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  config.epochs = args["epochs"].as<int>();
+  config.batch_size = args["batch-size"].as<long>();
+  config.optimizer = args["optimizer"].as<std::string>();
+  config.lr = args["lr"].as<double>();
+  config.momentum = args["momentum"].as<double>();
+  config.weight_decay = args["weight-decay"].as<double>();
+  config.shuffle = args.count("no-shuffle") == 0;
+  config.seed = args["seed"].as<std::uint64_t>();
+  if (config.epochs < 1) throw UsageError("--epochs must be at least 1");
+  if (config.batch_size < 1) throw UsageError("--batch-size must be at least 1");
+  if (config.optimizer != "sgd" && config.optimizer != "adam" && config.optimizer != "adamw") {
+    throw UsageError("--optimizer must be sgd, adam or adamw, got \"" + config.optimizer + "\"");
+  }
+  if (!(config.lr >= 0)) throw UsageError("--lr must be >= 0");
+  if (!(config.momentum >= 0)) throw UsageError("--momentum must be >= 0");
+  if (!(config.weight_decay >= 0)) throw UsageError("--weight-decay must be >= 0");
+  if (config.momentum != 0 && config.optimizer != "sgd") throw UsageError("--momentum applies to --optimizer sgd only");
+  const int threads = args["threads"].as<int>();
+  if (threads < 1) throw UsageError("--threads must be at least 1");
+  set_threads(threads);
+  return config;
+}
+
+void set_threads(int threads) {
+  Eigen::setNbThreads(threads);
+#ifdef _OPENMP
+  omp_set_num_threads(threads);
+#endif
+}
+
+PreparedData prepare_data(const DataOptions& data, double test_split, bool standardize) {
+  if (data.dataset.empty() && data.path.empty()) throw UsageError("no data: give --dataset NAME or --data FILE.csv");
+  PreparedData prepared;
+  auto [train, test] = load_train_test(data, test_split);
+  prepared.train = std::move(train);
+  prepared.test = std::move(test);
+  if (standardize) {
+    prepared.standardizer = Standardizer::fit(prepared.train.X);
+    prepared.standardizer.apply(prepared.train.X);
+    if (prepared.test.size() > 0) prepared.standardizer.apply(prepared.test.X);
+    prepared.standardized = true;
+  }
+  if (!data.path.empty()) {
+    const std::vector<std::string> header = read_csv_header(data.path);
+    const std::string& t = data.target;
+    std::size_t used = 0;
+    long index = -1;
+    try { index = std::stol(t, &used); } catch (const std::exception&) { used = 0; }
+    if (t.empty()) prepared.target_name = header.back();
+    else if (used == t.size() && index >= 0 && static_cast<std::size_t>(index) < header.size()) prepared.target_name = header[static_cast<std::size_t>(index)];
+    else prepared.target_name = t;
+  }
+  return prepared;
+}
+
+cxxopts::ParseResult parse_or_usage(cxxopts::Options& options, int argc, char** argv) {
+  auto args = options.parse(argc, argv);
+  if (!args.unmatched().empty()) throw UsageError("unexpected argument \"" + args.unmatched().front() + "\"");
+  return args;
+}
+
+std::string format_fixed(double value, int decimals) {
+  if (std::isnan(value)) return "-";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+}  // namespace ember::cli

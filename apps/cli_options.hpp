@@ -1,0 +1,42 @@
+// Option plumbing shared by train, eval and compare: the data, model and training options of
+// DESIGN.md, added to a cxxopts parser and read back into DataOptions and TrainConfig, and the
+// preparation every command does the same way (load, split, standardize from the training split).
+#pragma once
+
+#include <cxxopts.hpp>
+#include <string>
+#include <vector>
+
+#include "ember/data/builtin.hpp"
+#include "ember/data/split.hpp"
+#include "ember/train/trainer.hpp"
+
+namespace ember::cli {
+
+void add_data_options(cxxopts::Options& options);
+void add_model_options(cxxopts::Options& options);
+void add_training_options(cxxopts::Options& options);
+
+DataOptions read_data_options(const cxxopts::ParseResult& args);
+double read_test_split(const cxxopts::ParseResult& args);
+// Model and training options into a TrainConfig (defaults as in DESIGN.md).
+TrainConfig read_train_config(const cxxopts::ParseResult& args);
+std::vector<Index> parse_hidden(const std::string& text);  // "64,32" -> {64, 32}; "" -> {}
+void set_threads(int threads);
+
+// A dataset ready for training: split, and standardized with the training split's statistics
+// (which are kept, for the model file).
+struct PreparedData {
+  Dataset train, test;
+  Standardizer standardizer;
+  bool standardized = false;
+  std::string target_name;  // the CSV's label column, when the data came from a file
+};
+PreparedData prepare_data(const DataOptions& data, double test_split, bool standardize);
+
+// Parses argv, turning cxxopts' complaints and stray positional arguments into UsageError.
+cxxopts::ParseResult parse_or_usage(cxxopts::Options& options, int argc, char** argv);
+
+std::string format_fixed(double value, int decimals);  // "0.9333", "nan" -> "-"
+
+}  // namespace ember::cli

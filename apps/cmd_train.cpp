@@ -1,0 +1,160 @@
+// ember train: trains the article's model on a dataset, prints one line per epoch, and optionally
+// saves the model file (atomically), a per-epoch CSV log and a JSON summary.
+#include <unistd.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_options.hpp"
+#include "commands.hpp"
+#include "ember/io/atomic_file.hpp"
+#include "ember/io/model_file.hpp"
+#include "terminal.hpp"
+
+namespace ember::cli {
+
+namespace {
+
+const char* train_example =
+    "examples:\n"
+    "  ember train --dataset iris --epochs 200 --save iris.safetensors\n"
+    "  ember train --data my.csv --target label --activation tanh --hidden 32,16 --log run.csv\n"
+    "  ember train --dataset fashion_mnist --epochs 10 --batch-size 128 --json\n";
+
+std::string epoch_line(const EpochStats& s, int epochs) {
+  std::ostringstream line;
+  const std::string width = std::to_string(std::to_string(epochs).size());
+  char head[64];
+  std::snprintf(head, sizeof head, ("epoch %" + width + "d/%d").c_str(), s.epoch, epochs);
+  line << head << "  train loss " << format_fixed(s.train_loss, 4) << " acc " << format_fixed(s.train_accuracy, 4);
+  if (!std::isnan(s.test_loss)) line << "  test loss " << format_fixed(s.test_loss, 4) << " acc " << format_fixed(s.test_accuracy, 4);
+  line << "  " << format_fixed(s.seconds, 3) << " s";
+  return line.str();
+}
+
+std::string log_csv(const std::vector<EpochStats>& epochs) {
+  std::ostringstream csv;
+  csv << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n";
+  csv.precision(9);
+  for (const EpochStats& s : epochs) {
+    csv << s.epoch << ',' << s.train_loss << ',' << s.train_accuracy << ',';
+    if (!std::isnan(s.test_loss)) csv << s.test_loss << ',' << s.test_accuracy;
+    else csv << ',';
+    csv << ',' << s.seconds << '\n';
+  }
+  return csv.str();
+}
+
+// Fails before training, not after an hour of it, when the model file could not be written.
+void check_writable_destination(const std::string& path, const char* option) {
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  if (access(dir.c_str(), W_OK) != 0) {
+    throw std::runtime_error(std::string(option) + " " + path + ": cannot write into directory " + dir + ": " + std::strerror(errno));
+  }
+}
+
+nlohmann::json summary_json(const FitResult& result, const cxxopts::ParseResult& args, const std::string& model_path) {
+  nlohmann::json summary;
+  const EpochStats& last = result.epochs.back();
+  auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+  summary["final"] = {{"epoch", last.epoch}, {"train_loss", last.train_loss}, {"train_accuracy", last.train_accuracy},
+                      {"test_loss", number(last.test_loss)}, {"test_accuracy", number(last.test_accuracy)}};
+  summary["epochs"] = result.epochs.size();
+  summary["train_seconds"] = result.train_seconds;
+  summary["samples_per_second"] = result.train_seconds > 0 ? static_cast<double>(result.samples_seen) / result.train_seconds : 0.0;
+  summary["stopped_early"] = result.stopped_early;
+  if (!model_path.empty()) summary["model"] = model_path;
+  nlohmann::json options;
+  for (const auto& kv : args.arguments()) options[kv.key()] = kv.value();
+  summary["options"] = options;
+  return summary;
+}
+
+}  // namespace
+
+int cmd_train(int argc, char** argv) {
+  cxxopts::Options options("ember train", "Train the article's model (Linear -> act -> ... -> Linear, sigmoid or softmax head) on a dataset.");
+  add_data_options(options);
+  add_model_options(options);
+  add_training_options(options);
+  options.add_options("Output")
+      ("init", "start from the weights in this model file", cxxopts::value<std::string>())
+      ("save", "write the trained model here (safetensors, PyTorch names)", cxxopts::value<std::string>())
+      ("log", "write one CSV row per epoch here", cxxopts::value<std::string>())
+      ("json", "print a JSON summary on stdout (epoch lines go to stderr)")
+      ("h,help", "show this help");
+  const auto args = parse_or_usage(options, argc, argv);
+  if (args.count("help")) {
+    std::cout << options.help() << "\n" << train_example;
+    return 0;
+  }
+  const DataOptions data = read_data_options(args);
+  const TrainConfig config = read_train_config(args);
+  const bool json = args.count("json") > 0;
+  const std::string save_path = args.count("save") ? args["save"].as<std::string>() : "";
+  const std::string log_path = args.count("log") ? args["log"].as<std::string>() : "";
+  if (!save_path.empty()) check_writable_destination(save_path, "--save");
+  if (!log_path.empty()) check_writable_destination(log_path, "--log");
+
+  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0);
+  Index outputs = 0;
+  try {
+    outputs = output_units(prepared.train.num_classes(), config.classes);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  auto model = build_model(config, prepared.train.num_features(), outputs);
+  if (args.count("init")) {
+    const LoadedModel start = load_model(args["init"].as<std::string>(), config.activation);
+    try {
+      model->load_state_dict(start.model->state_dict());
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error("--init " + args["init"].as<std::string>() + ": " + e.what());
+    }
+  }
+  std::ostream& lines = json ? std::cerr : std::cout;
+  ProgressBar progress;
+  FitCallbacks callbacks;
+  callbacks.on_epoch = [&](const EpochStats& s) {
+    progress.clear();
+    lines << epoch_line(s, config.epochs) << std::endl;
+  };
+  callbacks.on_batch = [&](int epoch, Index batch, Index batches) {
+    progress.update("epoch " + std::to_string(epoch), batch, batches);
+  };
+  callbacks.stop = &install_interrupt_handler();
+
+  FitResult result;
+  try {
+    result = fit(*model, prepared.train, prepared.test, config, callbacks);
+  } catch (const TrainingDiverged&) {
+    progress.clear();
+    if (!save_path.empty()) std::cerr << "ember train: nothing saved; " << save_path << " is unchanged\n";
+    throw;
+  }
+  progress.clear();
+  if (!log_path.empty()) write_text_file_atomic(log_path, log_csv(result.epochs));
+  if (result.stopped_early) {
+    std::cerr << "ember train: interrupted after " << result.epochs.size() << " complete epoch(s)";
+    if (save_path.empty()) std::cerr << "; nothing saved\n";
+    else std::cerr << "\n";
+  }
+  if (!save_path.empty() && !(result.stopped_early && result.epochs.empty())) {
+    ModelInfo info;
+    info.class_names = prepared.train.class_names;
+    info.feature_names = prepared.train.feature_names;
+    info.target_name = prepared.target_name;
+    if (prepared.standardized) {
+      info.mean = prepared.standardizer.mean;
+      info.stddev = prepared.standardizer.stddev;
+    }
+    save_model(save_path, *model, info);
+    std::cerr << "saved model to " << save_path << "\n";
+  }
+  if (json && !result.epochs.empty()) std::cout << summary_json(result, args, save_path).dump(2) << "\n";
+  return result.stopped_early ? 130 : 0;
+}
+
+}  // namespace ember::cli

@@ -1,0 +1,72 @@
+// ember: the command line. Dispatches to a command and turns every failure into one message on
+// stderr and an exit status: 2 for a usage error, 1 for anything else (bad data, a bad model file,
+// a diverging run). Each command lives in its own cmd_*.cpp.
+#include <cxxopts.hpp>
+#include <iostream>
+#include <string>
+
+#include "commands.hpp"
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(int, char**);
+};
+
+const Command commands[] = {
+    {"demo", "run every snippet of the article and print its output as PyTorch does", ember::cli::cmd_demo},
+    {"datasets", "list the built-in datasets", ember::cli::cmd_datasets},
+    {"train", "train the article's model on a dataset, print a line per epoch, optionally save it", ember::cli::cmd_train},
+    {"eval", "loss, accuracy, per-class precision/recall and confusion matrix of a saved model", ember::cli::cmd_eval},
+    {"predict", "write one row of class probabilities per input row", ember::cli::cmd_predict},
+    {"compare", "train one model per activation from identical starts and compare how they converge", ember::cli::cmd_compare},
+};
+
+void print_usage(std::ostream& out) {
+  out << "Ember: train and compare small neural-network classifiers (an autograd engine in C++).\n\n"
+         "usage: ember <command> [options]\n\ncommands:\n";
+  for (const Command& c : commands) {
+    out << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary << "\n";
+  }
+  out << "\n'ember <command> --help' describes a command's options, with an example.\n"
+         "examples:\n  ember demo\n  ember compare --dataset spiral --plot compare.svg\n"
+         "  ember train --dataset iris --epochs 200 --save iris.safetensors\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage(std::cerr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_usage(std::cout);
+    return 0;
+  }
+  if (name == "--version") {
+    std::cout << "ember 0.1.0\n";
+    return 0;
+  }
+  for (const Command& c : commands) {
+    if (name != c.name) continue;
+    try {
+      return c.run(argc - 1, argv + 1);
+    } catch (const ember::cli::UsageError& e) {
+      std::cerr << "ember " << name << ": " << e.what() << "\n(see 'ember " << name << " --help')\n";
+      return 2;
+    } catch (const cxxopts::exceptions::exception& e) {
+      std::cerr << "ember " << name << ": " << e.what() << "\n(see 'ember " << name << " --help')\n";
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "ember " << name << ": error: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  std::cerr << "ember: unknown command '" << name << "'\n\n";
+  print_usage(std::cerr);
+  return 2;
+}

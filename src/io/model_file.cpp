@@ -1,0 +1,133 @@
+// save_model / load_model: MyModel <-> safetensors tensors + "ember." metadata.
+#include "ember/io/model_file.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "ember/io/safetensors.hpp"
+
+namespace ember {
+
+namespace {
+
+using nlohmann::json;
+
+StoredTensor to_stored(const Tensor& t) {
+  StoredTensor stored;
+  if (t.dim() == 1) stored.shape = {t.cols()};
+  if (t.dim() == 2) stored.shape = {t.rows(), t.cols()};
+  stored.data.assign(t.value().data(), t.value().data() + t.numel());
+  return stored;
+}
+
+[[noreturn]] void fail(const std::string& path, const std::string& problem) {
+  throw ModelFileError(path + ": " + problem);
+}
+
+// The metadata value `key` parsed as JSON of the expected kind, or a ModelFileError.
+template <typename T>
+T metadata_json(const std::string& path, const SafetensorsFile& file, const std::string& key, T fallback) {
+  auto found = file.metadata.find(key);
+  if (found == file.metadata.end()) return fallback;
+  try {
+    return json::parse(found->second).get<T>();
+  } catch (const std::exception&) {
+    fail(path, "metadata \"" + key + "\" is not valid: " + found->second.substr(0, 80));
+  }
+}
+
+// The number of layers: fc1 .. fcK must all be there with weight and bias, and nothing else.
+std::size_t count_layers(const std::string& path, const SafetensorsFile& file) {
+  std::size_t layers = 0;
+  while (file.tensors.count("fc" + std::to_string(layers + 1) + ".weight")) ++layers;
+  if (layers == 0) fail(path, "no tensor \"fc1.weight\": not a MyModel file");
+  for (std::size_t k = 1; k <= layers; ++k) {
+    const std::string prefix = "fc" + std::to_string(k);
+    if (!file.tensors.count(prefix + ".bias")) fail(path, "tensor \"" + prefix + ".bias\" is missing");
+  }
+  if (file.tensors.size() != 2 * layers) {
+    for (const auto& [name, t] : file.tensors) {
+      const bool known = name.rfind("fc", 0) == 0;  // checked precisely below by shape
+      if (!known) fail(path, "unexpected tensor \"" + name + "\" (a MyModel file holds fc1..fc" + std::to_string(layers) + " only)");
+    }
+    fail(path, "tensors are not a contiguous fc1..fcK sequence");
+  }
+  return layers;
+}
+
+}  // namespace
+
+void save_model(const std::string& path, const nn::MyModel& model, const ModelInfo& info) {
+  SafetensorsFile file;
+  for (const auto& [name, tensor] : model.named_parameters()) file.tensors[name] = to_stored(tensor);
+  file.metadata["format"] = "pt";
+  file.metadata["ember.activation"] = model.activation().spec();
+  file.metadata["ember.hidden"] = json(model.hidden()).dump();
+  file.metadata["ember.input_size"] = std::to_string(model.input_size());
+  file.metadata["ember.num_classes"] = std::to_string(model.num_classes());
+  file.metadata["ember.class_names"] = json(info.class_names).dump();
+  file.metadata["ember.feature_names"] = json(info.feature_names).dump();
+  if (!info.target_name.empty()) file.metadata["ember.target"] = info.target_name;
+  if (!info.mean.empty()) {
+    file.metadata["ember.standardize_mean"] = json(info.mean).dump();
+    file.metadata["ember.standardize_std"] = json(info.stddev).dump();
+  }
+  save_safetensors(path, file);
+}
+
+LoadedModel load_model(const std::string& path, const std::string& activation) {
+  const SafetensorsFile file = load_safetensors(path);
+  const std::size_t layers = count_layers(path, file);
+  // Sizes from the shapes: fc_k.weight is [out_k, in_k], and in_{k+1} must equal out_k.
+  std::vector<Index> sizes;
+  for (std::size_t k = 1; k <= layers; ++k) {
+    const std::string prefix = "fc" + std::to_string(k);
+    const StoredTensor& w = file.tensors.at(prefix + ".weight");
+    const StoredTensor& b = file.tensors.at(prefix + ".bias");
+    if (w.shape.size() != 2) fail(path, "\"" + prefix + ".weight\" must be 2-D [out, in]");
+    if (b.shape.size() != 1 || b.shape[0] != w.shape[0]) fail(path, "\"" + prefix + ".bias\" must be [" + std::to_string(w.shape[0]) + "]");
+    if (k == 1) sizes.push_back(w.shape[1]);
+    else if (w.shape[1] != sizes.back()) {
+      fail(path, "\"" + prefix + ".weight\" takes " + std::to_string(w.shape[1]) + " inputs but fc" +
+                     std::to_string(k - 1) + " gives " + std::to_string(sizes.back()));
+    }
+    sizes.push_back(w.shape[0]);
+  }
+  LoadedModel loaded;
+  auto recorded = file.metadata.find("ember.activation");
+  loaded.activation_recorded = recorded != file.metadata.end();
+  const std::string act = loaded.activation_recorded ? recorded->second : activation;
+  if (act.empty()) {
+    fail(path, "the file does not record its activation (a model saved by PyTorch?); name it with --activation, e.g. --activation relu");
+  }
+  const std::vector<Index> hidden(sizes.begin() + 1, sizes.end() - 1);
+  Generator unused(0);  // the weights are overwritten from the file just below
+  try {
+    loaded.model = std::make_unique<nn::MyModel>(sizes.front(), sizes.back(), unused, act, hidden);
+  } catch (const std::invalid_argument& e) {
+    fail(path, e.what());
+  }
+  nn::StateDict state;
+  for (const auto& [name, stored] : file.tensors) {
+    Matrix value = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+                       stored.data.data(), stored.shape.size() == 2 ? stored.shape[0] : 1, stored.shape.back())
+                       .cast<Scalar>();
+    const Shape shape = stored.shape.size() == 2 ? Shape::matrix(value.rows(), value.cols()) : Shape::vector(value.cols());
+    state.emplace(name, Tensor(std::move(value), shape));
+  }
+  loaded.model->load_state_dict(state);
+  ModelInfo& info = loaded.info;
+  info.class_names = metadata_json<std::vector<std::string>>(path, file, "ember.class_names", {});
+  info.feature_names = metadata_json<std::vector<std::string>>(path, file, "ember.feature_names", {});
+  if (file.metadata.count("ember.target")) info.target_name = file.metadata.at("ember.target");
+  info.mean = metadata_json<std::vector<float>>(path, file, "ember.standardize_mean", {});
+  info.stddev = metadata_json<std::vector<float>>(path, file, "ember.standardize_std", {});
+  const std::size_t d = static_cast<std::size_t>(sizes.front());
+  if ((!info.mean.empty() && info.mean.size() != d) || info.mean.size() != info.stddev.size()) {
+    fail(path, "standardization has " + std::to_string(info.mean.size()) + " means and " +
+                   std::to_string(info.stddev.size()) + " deviations for " + std::to_string(d) + " inputs");
+  }
+  if (!info.feature_names.empty() && info.feature_names.size() != d) fail(path, "feature names do not match the input size");
+  return loaded;
+}
+
+}  // namespace ember

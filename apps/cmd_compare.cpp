@@ -1,0 +1,149 @@
+// ember compare: trains the same model once per activation, from identical initial weights and
+// batch order, and reports how each converged: a table, sentences drawn from the numbers, and
+// optionally the long CSV, an SVG plot and a JSON document.
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_options.hpp"
+#include "commands.hpp"
+#include "ember/io/atomic_file.hpp"
+#include "ember/train/compare_report.hpp"
+#include "terminal.hpp"
+
+namespace ember::cli {
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) items.push_back(item);
+  return items;
+}
+
+nlohmann::json stat_json(const Stat& s) {
+  if (std::isnan(s.mean)) return nullptr;
+  return {{"mean", s.mean}, {"std", s.std}};
+}
+
+nlohmann::json result_json(const Summary& summary, const CompareResult& result, const std::vector<std::string>& sentences) {
+  nlohmann::json out;
+  out["target"] = summary.target_description;
+  out["findings"] = sentences;
+  for (const ActivationSummary& r : summary.rows) {
+    out["summary"].push_back({{"activation", r.activation}, {"final_train_loss", stat_json(r.final_train_loss)},
+                              {"final_train_accuracy", stat_json(r.final_train_accuracy)},
+                              {"final_test_accuracy", stat_json(r.final_test_accuracy)},
+                              {"epochs_to_target", stat_json(r.epochs_to_target)}, {"seeds_reached", r.seeds_reached},
+                              {"first_layer_grad_norm", stat_json(r.first_layer_grad_norm)},
+                              {"grad_ratio_first_to_last", stat_json(r.grad_ratio)},
+                              {"dead_fraction", stat_json(r.dead_fraction)},
+                              {"saturated_fraction", stat_json(r.saturated_fraction)}, {"seconds", stat_json(r.seconds)}});
+  }
+  auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+  for (const CompareRun& run : result.runs) {
+    nlohmann::json epochs = nlohmann::json::array();
+    for (const EpochStats& e : run.epochs) {
+      epochs.push_back({{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"train_accuracy", e.train_accuracy},
+                        {"test_loss", number(e.test_loss)}, {"test_accuracy", number(e.test_accuracy)},
+                        {"grad_norm", e.grad_norm}, {"dead_fraction", e.dead_fraction},
+                        {"saturated_fraction", e.saturated_fraction}, {"seconds", e.seconds}});
+    }
+    out["runs"].push_back({{"activation", run.activation}, {"seed", run.seed}, {"seconds", run.seconds}, {"epochs", epochs}});
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmd_compare(int argc, char** argv) {
+  cxxopts::Options options("ember compare",
+                           "Train one model per activation -- same initial weights, same batches, same optimizer -- and compare "
+                           "how they converge: loss, accuracy, gradient norms per layer, dead and saturated units.");
+  add_data_options(options);
+  add_model_options(options);
+  add_training_options(options);
+  options.add_options("Compare")
+      ("activations", "activations to compare, comma-separated", cxxopts::value<std::string>()->default_value("sigmoid,tanh,relu,leaky_relu"))
+      ("seeds", "repeat for this many seeds (--seed, --seed + 1, ...) and report mean ± std", cxxopts::value<int>()->default_value("1"))
+      ("target-loss", "'epochs to target': first epoch with train loss at or below this", cxxopts::value<double>())
+      ("target-accuracy", "'epochs to target': first epoch with test (else train) accuracy at or above this (default: 95% of the best final)", cxxopts::value<double>())
+      ("csv", "write the long table (activation, seed, epoch) here", cxxopts::value<std::string>())
+      ("plot", "write an SVG figure here (loss, accuracy, gradient norm, dead units)", cxxopts::value<std::string>())
+      ("json", "print the results as JSON instead of the table")
+      ("h,help", "show this help");
+  const auto args = parse_or_usage(options, argc, argv);
+  if (args.count("help")) {
+    std::cout << options.help()
+              << "\nWithout --dataset or --data, compares on the built-in spiral (3 arms).\n"
+                 "examples:\n  ember compare --plot compare.svg\n"
+                 "  ember compare --dataset moons --seeds 5 --epochs 50 --csv runs.csv\n"
+                 "  ember compare --hidden 32,32,32,32,32,32,32,32 --activations sigmoid,relu --init-scheme he\n";
+    return 0;
+  }
+  DataOptions data = read_data_options(args);
+  if (data.dataset.empty() && data.path.empty()) data.dataset = "spiral";
+  CompareConfig config;
+  config.base = read_train_config(args);
+  config.activations = split_list(args["activations"].as<std::string>());
+  if (config.activations.empty()) throw UsageError("--activations: give at least one activation");
+  for (const std::string& activation : config.activations) {
+    try { nn::make_activation(activation); } catch (const std::invalid_argument& e) { throw UsageError(std::string("--activations: ") + e.what()); }
+  }
+  config.seeds = args["seeds"].as<int>();
+  if (config.seeds < 1) throw UsageError("--seeds must be at least 1");
+  if (args.count("target-loss") && args.count("target-accuracy")) throw UsageError("give --target-loss or --target-accuracy, not both");
+  if (args.count("target-loss")) config.target_loss = args["target-loss"].as<double>();
+  if (args.count("target-accuracy")) config.target_accuracy = args["target-accuracy"].as<double>();
+  const std::string csv_path = args.count("csv") ? args["csv"].as<std::string>() : "";
+  const std::string plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
+
+  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0);
+  try {
+    output_units(prepared.train.num_classes(), config.base.classes);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  ProgressBar progress;
+  std::string current;
+  FitCallbacks callbacks;
+  callbacks.on_batch = [&](int epoch, Index, Index) { progress.update(current, epoch, config.base.epochs); };
+  callbacks.stop = &install_interrupt_handler();
+  const CompareResult result = run_comparison(
+      prepared.train, prepared.test, config,
+      [&](const std::string& activation, std::uint64_t seed, int number, int total) {
+        current = "run " + std::to_string(number) + "/" + std::to_string(total) + " " + activation + " seed " + std::to_string(seed);
+        if (!progress.enabled()) std::cerr << "compare: " << current << "\n";
+      },
+      callbacks);
+  progress.clear();
+  if (callbacks.stop->load()) {
+    std::cerr << "ember compare: interrupted; nothing written\n";
+    return 130;
+  }
+  const Summary summary = summarize(result);
+  const std::vector<std::string> sentences = findings(summary, result);
+  if (args.count("json")) {
+    std::cout << result_json(summary, result, sentences).dump(2) << "\n";
+  } else {
+    std::cout << "ember compare: " << (data.dataset.empty() ? data.path : data.dataset) << ", " << prepared.train.size()
+              << " training samples, hidden " << args["hidden"].as<std::string>() << ", " << config.base.optimizer << " lr "
+              << config.base.lr << ", " << config.base.epochs << " epochs, batch " << config.base.batch_size
+              << (config.seeds > 1 ? ", " + std::to_string(config.seeds) + " seeds" : "") << "\n\n";
+    std::cout << summary_table(summary, result) << "\n";
+    for (const std::string& sentence : sentences) std::cout << "- " << sentence << "\n";
+  }
+  if (!csv_path.empty()) {
+    write_text_file_atomic(csv_path, comparison_csv(result));
+    std::cerr << "wrote " << csv_path << "\n";
+  }
+  if (!plot_path.empty()) {
+    write_text_file_atomic(plot_path, comparison_svg(result));
+    std::cerr << "wrote the plot to " << plot_path << " (open it in a browser)\n";
+  }
+  return 0;
+}
+
+}  // namespace ember::cli

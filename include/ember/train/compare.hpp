@@ -1,0 +1,67 @@
+// The study the article promised: how the choice of activation changes training. One model per
+// activation, differing in nothing else — the same initial weights (drawn once, then copied into
+// every model), the same batches in the same order, the same optimizer — trained by fit(), repeated
+// for several seeds. Then a summary per activation and sentences drawn from the numbers.
+// The report (table, sentences, CSV, SVG) is in compare_report.hpp.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ember/train/trainer.hpp"
+
+namespace ember {
+
+struct CompareConfig {
+  TrainConfig base;  // everything but the activation; base.diagnostics is switched on
+  std::vector<std::string> activations = {"sigmoid", "tanh", "relu", "leaky_relu"};
+  int seeds = 1;               // runs use seeds base.seed, base.seed + 1, ...
+  double target_loss = NAN;    // "epochs to target": first epoch with train loss <= this, or
+  double target_accuracy = NAN;  // first epoch with test (else train) accuracy >= this; neither
+                               // given: 95% of the best final accuracy of any activation
+};
+
+struct CompareRun {
+  std::string activation;
+  std::uint64_t seed = 0;
+  nn::StateDict initial_state;  // the weights it started from (identical across activations)
+  std::vector<EpochStats> epochs;
+  double seconds = 0;
+};
+
+struct CompareResult {
+  CompareConfig config;
+  std::vector<CompareRun> runs;  // activation-major: all seeds of the first activation, then the next
+  bool has_test = false;
+};
+
+// Called before each run starts: (activation, seed, run number from 1, runs in all).
+using CompareProgress = std::function<void(const std::string&, std::uint64_t, int, int)>;
+
+CompareResult run_comparison(const Dataset& train, const Dataset& test, const CompareConfig& config,
+                             const CompareProgress& progress = {}, const FitCallbacks& callbacks = {});
+
+// ---- the summary, one row per activation, means (and standard deviations) over seeds ----
+struct Stat {
+  double mean = NAN, std = NAN;
+};
+struct ActivationSummary {
+  std::string activation;
+  Stat final_train_loss, final_test_accuracy, final_train_accuracy;
+  Stat epochs_to_target;  // over the seeds that reached it
+  int seeds_reached = 0, seeds = 0;
+  Stat first_layer_grad_norm;  // epoch 1
+  Stat grad_ratio;             // epoch 1: ‖dW₁‖ / ‖dW_K‖; well below 1 means vanishing gradients
+  Stat dead_fraction, saturated_fraction;  // final epoch, over all hidden units
+  Stat seconds;
+};
+
+struct Summary {
+  std::vector<ActivationSummary> rows;
+  std::string target_description;  // e.g. "test accuracy >= 0.874 (95% of the best final)"
+};
+
+Summary summarize(const CompareResult& result);
+
+}  // namespace ember

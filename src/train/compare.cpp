@@ -1,0 +1,143 @@
+// run_comparison() and summarize(): the runs of `ember compare` and the figures drawn from them.
+#include "ember/train/compare.hpp"
+
+#include <chrono>
+#include <cmath>
+
+namespace ember {
+
+namespace {
+
+Stat stat_of(const std::vector<double>& values) {
+  Stat s;
+  if (values.empty()) return s;
+  double sum = 0;
+  for (double v : values) sum += v;
+  s.mean = sum / static_cast<double>(values.size());
+  double squares = 0;
+  for (double v : values) squares += (v - s.mean) * (v - s.mean);
+  s.std = values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
+  return s;
+}
+
+double mean_of(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values) sum += v;
+  return values.empty() ? NAN : sum / static_cast<double>(values.size());
+}
+
+// The fraction of all hidden units, from per-layer fractions weighted by the layers' sizes.
+double unit_weighted(const std::vector<double>& fractions, const std::vector<Index>& hidden) {
+  double units = 0, flagged = 0;
+  for (std::size_t k = 0; k < fractions.size() && k < hidden.size(); ++k) {
+    flagged += fractions[k] * static_cast<double>(hidden[k]);
+    units += static_cast<double>(hidden[k]);
+  }
+  return units > 0 ? flagged / units : NAN;
+}
+
+// The accuracy that counts: on the test set when there is one.
+double accuracy_of(const EpochStats& e, bool has_test) { return has_test ? e.test_accuracy : e.train_accuracy; }
+
+// The first epoch meeting the target, or -1.
+int epoch_reaching(const CompareRun& run, const CompareConfig& config, double accuracy_target, bool has_test) {
+  for (const EpochStats& e : run.epochs) {
+    const bool reached = !std::isnan(config.target_loss) ? e.train_loss <= config.target_loss
+                                                          : accuracy_of(e, has_test) >= accuracy_target;
+    if (reached) return e.epoch;
+  }
+  return -1;
+}
+
+}  // namespace
+
+CompareResult run_comparison(const Dataset& train, const Dataset& test, const CompareConfig& config,
+                             const CompareProgress& progress, const FitCallbacks& callbacks) {
+  if (config.activations.empty()) throw std::invalid_argument("no activations to compare");
+  if (config.seeds < 1) throw std::invalid_argument("--seeds must be at least 1");
+  CompareResult result;
+  result.config = config;
+  result.has_test = test.size() > 0;
+  const Index outputs = output_units(train.num_classes(), config.base.classes);
+  const int total = static_cast<int>(config.activations.size()) * config.seeds;
+  int number = 0;
+  for (const std::string& activation : config.activations) {
+    for (int k = 0; k < config.seeds; ++k) {
+      TrainConfig run_config = config.base;
+      run_config.activation = activation;
+      run_config.seed = config.base.seed + static_cast<std::uint64_t>(k);
+      run_config.diagnostics = true;
+      if (progress) progress(activation, run_config.seed, ++number, total);
+      // The starting weights, drawn once per seed from a model whose activation plays no part in
+      // the draw, then copied in: every activation starts from exactly these numbers.
+      const nn::StateDict start = build_model(run_config, train.num_features(), outputs)->state_dict();
+      auto model = build_model(run_config, train.num_features(), outputs);
+      model->load_state_dict(start);
+      CompareRun run{activation, run_config.seed, start, {}, 0};
+      const auto begin = std::chrono::steady_clock::now();
+      FitResult fitted = fit(*model, train, test, run_config, callbacks);
+      run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+      run.epochs = std::move(fitted.epochs);
+      result.runs.push_back(std::move(run));
+      if (fitted.stopped_early) return result;
+    }
+  }
+  return result;
+}
+
+Summary summarize(const CompareResult& result) {
+  const CompareConfig& config = result.config;
+  Summary summary;
+  // The default target: 95% of the best final accuracy any activation reached (averaged over seeds).
+  double accuracy_target = config.target_accuracy;
+  if (std::isnan(config.target_loss) && std::isnan(accuracy_target)) {
+    double best = 0;
+    for (const std::string& activation : config.activations) {
+      std::vector<double> finals;
+      for (const CompareRun& run : result.runs)
+        if (run.activation == activation && !run.epochs.empty()) finals.push_back(accuracy_of(run.epochs.back(), result.has_test));
+      if (!finals.empty()) best = std::max(best, mean_of(finals));
+    }
+    accuracy_target = 0.95 * best;
+    summary.target_description = std::string(result.has_test ? "test" : "train") + " accuracy >= " +
+                                 std::to_string(accuracy_target).substr(0, 5) + " (95% of the best final accuracy)";
+  } else if (!std::isnan(config.target_loss)) {
+    summary.target_description = "train loss <= " + std::to_string(config.target_loss);
+  } else {
+    summary.target_description = std::string(result.has_test ? "test" : "train") + " accuracy >= " + std::to_string(accuracy_target);
+  }
+  for (const std::string& activation : config.activations) {
+    ActivationSummary row;
+    row.activation = activation;
+    std::vector<double> loss, test_acc, train_acc, reach, norm, ratio, dead, saturated, seconds;
+    for (const CompareRun& run : result.runs) {
+      if (run.activation != activation || run.epochs.empty()) continue;
+      ++row.seeds;
+      const EpochStats& first = run.epochs.front();
+      const EpochStats& last = run.epochs.back();
+      loss.push_back(last.train_loss);
+      train_acc.push_back(last.train_accuracy);
+      if (result.has_test) test_acc.push_back(last.test_accuracy);
+      const int reached = epoch_reaching(run, config, accuracy_target, result.has_test);
+      if (reached > 0) { reach.push_back(reached); ++row.seeds_reached; }
+      norm.push_back(first.grad_norm.front());
+      ratio.push_back(first.grad_norm.back() > 0 ? first.grad_norm.front() / first.grad_norm.back() : NAN);
+      dead.push_back(unit_weighted(last.dead_fraction, config.base.hidden));
+      saturated.push_back(unit_weighted(last.saturated_fraction, config.base.hidden));
+      seconds.push_back(run.seconds);
+    }
+    row.final_train_loss = stat_of(loss);
+    row.final_test_accuracy = stat_of(test_acc);
+    row.final_train_accuracy = stat_of(train_acc);
+    row.epochs_to_target = stat_of(reach);
+    row.first_layer_grad_norm = stat_of(norm);
+    row.grad_ratio = stat_of(ratio);
+    row.dead_fraction = stat_of(dead);
+    row.saturated_fraction = stat_of(saturated);
+    row.seconds = stat_of(seconds);
+    summary.rows.push_back(row);
+  }
+  return summary;
+}
+
+}  // namespace ember

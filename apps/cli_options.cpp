@@ -134,8 +134,10 @@ void set_threads(int threads) {
 #endif
 }
 
-PreparedData prepare_data(const DataOptions& data, double test_split, bool standardize) {
+PreparedData prepare_data(DataOptions data, double test_split, bool standardize, int classes) {
   if (data.dataset.empty() && data.path.empty()) throw UsageError("no data: give --dataset NAME or --data FILE.csv");
+  // --classes also sets how many classes a generator makes (spiral arms, blobs clusters).
+  if (classes > 0 && (data.dataset == "spiral" || data.dataset == "blobs")) data.classes = classes;
   PreparedData prepared;
   auto [train, test] = load_train_test(data, test_split);
   prepared.train = std::move(train);

@@ -32,7 +32,8 @@ struct PreparedData {
   bool standardized = false;
   std::string target_name;  // the CSV's label column, when the data came from a file
 };
-PreparedData prepare_data(const DataOptions& data, double test_split, bool standardize);
+// `classes` (--classes, -1 when not given) also sets the number of spiral arms or blobs clusters.
+PreparedData prepare_data(DataOptions data, double test_split, bool standardize, int classes = -1);
 
 // Parses argv, turning cxxopts' complaints and stray positional arguments into UsageError.
 cxxopts::ParseResult parse_or_usage(cxxopts::Options& options, int argc, char** argv);

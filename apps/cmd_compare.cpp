@@ -100,7 +100,7 @@ int cmd_compare(int argc, char** argv) {
   const std::string csv_path = args.count("csv") ? args["csv"].as<std::string>() : "";
   const std::string plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
 
-  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0);
+  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.base.classes);
   try {
     output_units(prepared.train.num_classes(), config.base.classes);
   } catch (const std::invalid_argument& e) {

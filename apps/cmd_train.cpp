@@ -98,7 +98,7 @@ int cmd_train(int argc, char** argv) {
   if (!save_path.empty()) check_writable_destination(save_path, "--save");
   if (!log_path.empty()) check_writable_destination(log_path, "--log");
 
-  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0);
+  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.classes);
   Index outputs = 0;
   try {
     outputs = output_units(prepared.train.num_classes(), config.classes);

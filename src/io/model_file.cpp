@@ -44,12 +44,16 @@ std::size_t count_layers(const std::string& path, const SafetensorsFile& file) {
     const std::string prefix = "fc" + std::to_string(k);
     if (!file.tensors.count(prefix + ".bias")) fail(path, "tensor \"" + prefix + ".bias\" is missing");
   }
-  if (file.tensors.size() != 2 * layers) {
-    for (const auto& [name, t] : file.tensors) {
-      const bool known = name.rfind("fc", 0) == 0;  // checked precisely below by shape
-      if (!known) fail(path, "unexpected tensor \"" + name + "\" (a MyModel file holds fc1..fc" + std::to_string(layers) + " only)");
+  // Anything else is named, whether it looks like a layer ("fc5.bias" after a gap) or not.
+  for (const auto& [name, t] : file.tensors) {
+    bool known = false;
+    for (std::size_t k = 1; k <= layers && !known; ++k) {
+      known = name == "fc" + std::to_string(k) + ".weight" || name == "fc" + std::to_string(k) + ".bias";
     }
-    fail(path, "tensors are not a contiguous fc1..fcK sequence");
+    if (!known) {
+      fail(path, "unexpected tensor \"" + name + "\" (a MyModel file holds fc1..fc" + std::to_string(layers) +
+                     " weights and biases only)");
+    }
   }
   return layers;
 }

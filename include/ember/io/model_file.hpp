@@ -17,8 +17,8 @@ namespace ember {
 struct ModelInfo {
   std::vector<std::string> class_names;    // (C'), C' = 2 for a one-output binary model
   std::vector<std::string> feature_names;  // (D), empty if unknown
-  std::string target_name;                 // the label column's name in the training CSV, if any
   std::vector<float> mean, stddev;         // (D) each, empty when the data was not standardized
+  std::string target_name;                 // the label column's name in the training CSV, if any
 };
 
 struct LoadedModel {

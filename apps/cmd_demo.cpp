@@ -1,0 +1,209 @@
+// ember demo: runs the article's snippets in order ("Activation functions in deep learning: from
+// principles to PyTorch practice", shared/seed/README.md) and prints each output exactly as
+// PyTorch 1.13 prints it. The article's printed outputs are data to check, not truth: each one is
+// compared with Ember's result, number by number at 4 decimals, and a wrong one is named as such.
+// Here: the command, the checks, section 2 (activations, softmax). demo_model.cpp: section 4.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <cxxopts.hpp>
+
+#include "cli_options.hpp"
+#include "commands.hpp"
+#include "demo_sections.hpp"
+#include "ember/activations.hpp"
+#include "ember/nn/activation.hpp"
+#include "ember/ops.hpp"
+
+namespace ember::cli {
+namespace demo {
+
+namespace {
+
+// ---- comparing a printed tensor with the article's ----
+
+// The numbers in a printed tensor, in order: "tensor([-0.0100,  1.])" -> {-0.01, 1}.
+std::vector<double> numbers_in(const std::string& text) {
+  static const std::regex number(R"(-?[0-9]+(\.[0-9]*)?(e[-+]?[0-9]+)?)");
+  std::vector<double> numbers;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), number); it != std::sregex_iterator(); ++it) {
+    numbers.push_back(std::stod(it->str()));
+  }
+  return numbers;
+}
+
+double round4(double v) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.4f", v);
+  return std::stod(buffer);
+}
+
+// "[0.0064, 0.0000, 0.0471, 0.9465]"
+std::string list4(const std::vector<double>& values) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.4f", values[i] == 0 ? 0.0 : values[i]);  // no "-0.0000"
+    text += (i ? ", " : "") + std::string(buffer);
+  }
+  return text + "]";
+}
+
+std::string without_spaces(std::string text) {
+  text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
+  return text;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// How Ember's printed line `ours` (values `values`) compares with the article's line `article`.
+// The values decide right or wrong (at the 4 decimals both print); the characters only whether the
+// article shows what print() really shows.
+std::string verdict(const std::vector<double>& values, const std::string& ours, const std::string& article,
+                    const std::string& spacing_note) {
+  const std::vector<double> printed = numbers_in(article);
+  bool same = printed.size() == values.size();
+  for (std::size_t i = 0; same && i < values.size(); ++i) {
+    same = std::abs(round4(values[i]) - printed[i]) < 5e-5;
+  }
+  if (!same) {
+    return "WRONG in the article: the true values are " + list4(values) + ",\n      the article printed " +
+           list4(printed) + " (PyTorch 1.13 agrees with Ember)";
+  }
+  if (ours == article) return "matches the article";
+  // PyTorch writes whole numbers as "1." once every value shown is whole: "1.0000" never appears then.
+  static const std::regex whole(R"([0-9]\.([^0-9]|$))");
+  if (std::regex_search(ours, whole) && !std::regex_search(article, whole)) {
+    return "right values, but PyTorch prints whole numbers as `0.`, `1.`:\n      the article's `" + article +
+           "` is not what print() shows";
+  }
+  if (without_spaces(ours) == without_spaces(article)) {
+    return "values match the article; spacing differs: " + spacing_note + "\n      (the article shows `" +
+           article + "`)";
+  }
+  return "matches the article's values, printed differently there: `" + article + "`";
+}
+
+}  // namespace
+
+void header(std::ostream& out, const std::string& article_section, const std::string& title) {
+  out << "\n== [article section " << article_section << "] " << title << " ==\n";
+}
+
+void show(std::ostream& out, const std::string& python, const Tensor& value, const std::string& article,
+          const std::string& spacing_note) {
+  const std::string ours = to_string(value, printoptions());
+  out << ">>> " << python << "\n" << ours << "\n";
+  if (article.empty()) return;
+  const std::vector<std::string> our_lines = lines_of(ours), article_lines = lines_of(article);
+  if (value.dim() < 2 || our_lines.size() != static_cast<std::size_t>(value.rows()) ||
+      article_lines.size() != our_lines.size()) {
+    std::vector<double> values(value.value().data(), value.value().data() + value.numel());
+    out << "   -> " << verdict(values, ours, article, spacing_note) << "\n";
+    return;
+  }
+  // A matrix: one verdict per row, so a wrong row is named.
+  for (Index r = 0; r < value.rows(); ++r) {
+    std::vector<double> row(value.value().row(r).begin(), value.value().row(r).end());
+    out << "   -> row " << r << ": " << verdict(row, our_lines[r], article_lines[r], spacing_note) << "\n";
+  }
+}
+
+namespace {
+
+// ---- article section 2: the activations, then softmax ----
+
+void show_activations(std::ostream& out) {
+  header(out, "2", "The common activations: Sigmoid, Tanh, ReLU, Leaky ReLU");
+  out << "(\"->\" compares each output with what the article printed, number by number at 4 decimals)\n";
+  const Tensor x = Tensor::vector({-1.0f, 0.0f, 1.0f, 2.0f});
+  out << ">>> x = torch.tensor([-1.0, 0.0, 1.0, 2.0])\n";
+  show(out, "print(torch.sigmoid(x))", sigmoid(x), "tensor([0.2689, 0.5000, 0.7311, 0.8808])");
+  const std::string widest = "PyTorch pads all to the widest one's width";
+  show(out, "print(torch.tanh(x))", tanh(x), "tensor([-0.7616, 0.0000, 0.7616, 0.9640])", widest);
+  show(out, "print(torch.relu(x))", relu(x), "tensor([0.0000, 0.0000, 1.0000, 2.0000])");
+  nn::LeakyReLU leaky_relu(0.01f);
+  out << ">>> leaky_relu = nn.LeakyReLU(negative_slope=0.01)\n";
+  show(out, "print(leaky_relu(x))", leaky_relu(x), "tensor([-0.0100, 0.0000, 1.0000, 2.0000])", widest);
+}
+
+void show_softmax(std::ostream& out) {
+  header(out, "2", "Softmax: scores to probabilities, each row summing to 1");
+  PrintOptions options = printoptions();
+  options.sci_mode = SciMode::Off;
+  set_printoptions(options);
+  out << ">>> torch.set_printoptions(sci_mode=False)\n";
+  const Tensor x = Tensor::matrix({{-1, 2, -3, 4}, {5, -6, 7, 10}});
+  out << ">>> x = torch.tensor([[-1, 2, -3, 4], [5, -6, 7, 10]], dtype=torch.float32)\n"
+         ">>> y = nn.Softmax(dim=1)(x)\n";
+  nn::Softmax sm(1);
+  const Tensor y = sm(x);
+  show(out, "print(y)", y,
+       "tensor([[ 0.0059,  0.1184,  0.0008,  0.8749],\n"
+       "        [ 0.0067,  0.0000,  0.0472,  0.9461]])",
+       "PyTorch 1.13 pads to 10, as for 5.8950e-03");
+  show(out, "print(y.sum(dim=1))", sum(y, 1), "tensor([1.0000, 1.0000])");
+  show(out, "print(y.argmax(dim=1))", argmax(y, 1), "tensor([3, 3])");
+}
+
+// Restores the print options on the way out: set_printoptions is process-wide, like PyTorch's.
+class PrintOptionsGuard {
+ public:
+  PrintOptionsGuard() : saved_(printoptions()) {}
+  ~PrintOptionsGuard() { set_printoptions(saved_); }
+
+ private:
+  PrintOptions saved_;
+};
+
+}  // namespace
+}  // namespace demo
+
+int cmd_demo(int argc, char** argv) {
+  cxxopts::Options options("ember demo",
+                           "Runs every snippet of the article (activations, softmax, the article's MyModel) in "
+                           "order and prints each output as PyTorch prints it, checked against what the article "
+                           "printed. Then shows the article model's two faults with a short run.\n");
+  options.add_options()
+      ("seed", "seed for everything random here: the models' initial weights, the random inputs, the training set",
+       cxxopts::value<std::uint64_t>()->default_value("0"), "N")
+      ("h,help", "show this help");
+  const cxxopts::ParseResult args = parse_or_usage(options, argc, argv);
+  if (args.count("help")) {
+    std::cout << options.help()
+              << "\nexample:\n  ember demo\n  ember demo --seed 3   # other weights, inputs and training set\n";
+    return 0;
+  }
+  set_threads(1);  // the demo's matrices are tiny: threads would cost more than they give
+
+  demo::PrintOptionsGuard restore_print_options;
+  std::ostream& out = std::cout;
+  out << "Ember demo: the article \"Activation functions in deep learning: from principles to PyTorch\n"
+         "practice\", snippet by snippet. Ember computes every tensor below and prints it as PyTorch 1.13\n"
+         "prints it.\n";
+  demo::show_activations(out);
+  demo::show_softmax(out);
+
+  Generator gen(args["seed"].as<std::uint64_t>());
+  nn::MyModel binary_model(10, 1, gen);
+  nn::MyModel multi_model(10, 5, gen);
+  const Tensor x = Tensor::normal(Shape::matrix(3, 10), 0, 1, gen);
+  demo::show_models(out, binary_model, multi_model, x);
+  demo::show_faults(out, binary_model, multi_model, x, gen);
+  return 0;
+}
+
+}  // namespace ember::cli

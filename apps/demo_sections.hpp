@@ -1,0 +1,31 @@
+// The pieces of `ember demo`, shared between cmd_demo.cpp (the command, the article's activation
+// and softmax snippets, and the check of each printed line against the article) and demo_model.cpp
+// (the article's MyModel and its two faults). Internal to the ember program: not a library API.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "ember/nn/mymodel.hpp"
+#include "ember/tensor.hpp"
+
+namespace ember::cli::demo {
+
+// A section header: "== [article section 2] The common activations ==".
+void header(std::ostream& out, const std::string& article_section, const std::string& title);
+
+// Prints `>>> python`, then the tensor as PyTorch prints it, then how it compares, number by number
+// at 4 decimals, with what the article printed (`article`, quoted from it; "" when it printed nothing).
+// `spacing_note` says why PyTorch's spacing differs where the article has the right values, wrongly spaced.
+void show(std::ostream& out, const std::string& python, const Tensor& value, const std::string& article = "",
+          const std::string& spacing_note = "PyTorch pads all elements to one width");
+
+// ---- demo_model.cpp: article section 4 ----
+// The two models printed and run on a batch `x` [3, 10] (probabilities, row sums).
+void show_models(std::ostream& out, nn::MyModel& binary_model, nn::MyModel& multi_model, const Tensor& x);
+// Fault 1 (num_classes never stored) and fault 2 (softmax before CrossEntropyLoss), each shown with
+// a short run; fault 2 trains two copies of multi_model's weights on data drawn from `gen`.
+void show_faults(std::ostream& out, nn::MyModel& binary_model, nn::MyModel& multi_model, const Tensor& x,
+                 Generator& gen);
+
+}  // namespace ember::cli::demo

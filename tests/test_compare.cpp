@@ -1,0 +1,159 @@
+// ember compare: identical starts, the same figures as ember train, dead and saturated units
+// counted right on constructed cases, and a well-formed plot with one curve per activation.
+#include <catch2/catch.hpp>
+#include <regex>
+
+#include "cli_runner.hpp"
+#include "ember/data/builtin.hpp"
+#include "ember/data/split.hpp"
+#include "ember/train/compare_report.hpp"
+#include "xml_check.hpp"
+
+using namespace ember;
+
+namespace {
+
+std::pair<Dataset, Dataset> moons_split(Index samples) {
+  DataOptions options;
+  options.dataset = "moons";
+  options.samples = samples;
+  auto [train, test] = load_train_test(options, 0.2);
+  const Standardizer s = Standardizer::fit(train.X);
+  s.apply(train.X);
+  s.apply(test.X);
+  return {train, test};
+}
+
+bool same_bits(const Matrix& a, const Matrix& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), sizeof(Scalar) * static_cast<std::size_t>(a.size())) == 0;
+}
+
+// Trains with lr 0 for one epoch (the weights stay as constructed) and returns the diagnostics.
+EpochStats diagnostics_of(nn::MyModel& model, const Dataset& data) {
+  TrainConfig config;
+  config.optimizer = "sgd";
+  config.lr = 0;
+  config.epochs = 1;
+  config.diagnostics = true;
+  return fit(model, data, Dataset{}, config).epochs.front();
+}
+
+}  // namespace
+
+TEST_CASE("every activation starts from bit-identical weights, and each seed from its own", "[compare]") {
+  const auto [train, test] = moons_split(100);
+  CompareConfig config;
+  config.base.epochs = 2;
+  config.seeds = 2;
+  const CompareResult result = run_comparison(train, test, config);
+  REQUIRE(result.runs.size() == 8);
+  for (const CompareRun& run : result.runs) {
+    const CompareRun& reference = result.runs[run.seed == result.runs.front().seed ? 0 : 1];
+    REQUIRE(reference.seed == run.seed);
+    for (const auto& [name, tensor] : run.initial_state) {
+      INFO(run.activation << " seed " << run.seed << " " << name);
+      CHECK(same_bits(tensor.value(), reference.initial_state.at(name).value()));
+    }
+  }
+  CHECK_FALSE(same_bits(result.runs[0].initial_state.at("fc1.weight").value(), result.runs[1].initial_state.at("fc1.weight").value()));
+}
+
+TEST_CASE("one activation inside compare gives exactly the figures of ember train", "[compare][cli]") {
+  ember_test::TempDir dir;
+  const std::string options = " --dataset moons --samples 300 --epochs 4 --seed 7 --hidden 16,8 --lr 0.01";
+  const auto trained = ember_test::run_ember("train --activation tanh" + options + " --log " + dir.file("train.csv"));
+  const auto compared = ember_test::run_ember("compare --activations tanh" + options + " --csv " + dir.file("compare.csv"));
+  REQUIRE(trained.status == 0);
+  REQUIRE(compared.status == 0);
+  // Compare the loss and accuracy columns, row by row (the timing columns differ, as they should).
+  auto figures = [](const std::string& csv, int first_column) {
+    std::vector<std::string> rows;
+    std::stringstream lines(csv);
+    std::string line;
+    std::getline(lines, line);  // header
+    while (std::getline(lines, line)) {
+      std::vector<std::string> cells;
+      std::stringstream cells_in(line);
+      std::string cell;
+      while (std::getline(cells_in, cell, ',')) cells.push_back(cell);
+      rows.push_back(cells[first_column] + "," + cells[first_column + 1] + "," + cells[first_column + 2] + "," + cells[first_column + 3] + "," + cells[first_column + 4]);
+    }
+    return rows;
+  };
+  const auto from_train = figures(ember_test::read_file(dir.file("train.csv")), 0);
+  const auto from_compare = figures(ember_test::read_file(dir.file("compare.csv")), 2);
+  REQUIRE(from_train.size() == 4);
+  CHECK(from_train == from_compare);
+}
+
+TEST_CASE("a ReLU unit whose bias keeps it below zero on every sample counts as dead", "[compare]") {
+  const auto [train, test] = moons_split(200);
+  Generator gen(1);
+  nn::MyModel model(2, 1, gen, "relu", {8, 4});
+  model.layers()[0]->bias().mutable_value()(0, 3) = -1000;  // unit 3 of the first hidden layer never fires
+  // The expected count, found independently: units whose pre-activation is <= 0 on every sample.
+  const Matrix z = (train.X * model.layers()[0]->weight().value().transpose()).rowwise() + model.layers()[0]->bias().value().row(0);
+  const long expected_dead = ((z.array() > 0).colwise().any() == false).count();
+  const EpochStats stats = diagnostics_of(model, train);
+  CHECK(expected_dead >= 1);
+  CHECK(stats.dead_fraction[0] == Approx(expected_dead / 8.0));
+  // With the unit revived, the count drops by exactly one.
+  model.layers()[0]->bias().mutable_value()(0, 3) = 1000;
+  CHECK(diagnostics_of(model, train).dead_fraction[0] == Approx((expected_dead - 1) / 8.0));
+}
+
+TEST_CASE("a sigmoid unit driven far from zero on every sample counts as saturated", "[compare]") {
+  const auto [train, test] = moons_split(200);
+  Generator gen(2);
+  nn::MyModel model(2, 1, gen, "sigmoid", {8, 4});
+  const EpochStats before = diagnostics_of(model, train);
+  CHECK(before.saturated_fraction[0] == 0);
+  // z = ±10 on every sample: σ'(z) ≈ 4.5e-5, below 1% of σ'(0) = 0.25 but not 0. (At ±50, σ(50)
+  // rounds to exactly 1 in float32 and the derivative is exactly 0: such a unit is dead, not saturated.)
+  model.layers()[0]->weight().mutable_value().row(5).setZero();
+  model.layers()[0]->bias().mutable_value()(0, 5) = 10;
+  model.layers()[0]->weight().mutable_value().row(6).setZero();
+  model.layers()[0]->bias().mutable_value()(0, 6) = -10;
+  const EpochStats after = diagnostics_of(model, train);
+  CHECK(after.saturated_fraction[0] == Approx(2 / 8.0));
+  CHECK(after.dead_fraction[0] == 0);  // a saturated sigmoid still has a (tiny) derivative
+}
+
+TEST_CASE("the summary finds the vanishing gradient and the findings name the activations", "[compare]") {
+  const auto [train, test] = moons_split(300);
+  CompareConfig config;
+  config.base.epochs = 3;
+  config.base.hidden = {16, 16, 16, 16, 16, 16};
+  config.activations = {"sigmoid", "relu"};
+  const CompareResult result = run_comparison(train, test, config);
+  const Summary summary = summarize(result);
+  REQUIRE(summary.rows.size() == 2);
+  CHECK(summary.rows[0].grad_ratio.mean < 0.1);  // sigmoid, six layers deep
+  CHECK(summary.rows[1].grad_ratio.mean > summary.rows[0].grad_ratio.mean);
+  const auto sentences = findings(summary, result);
+  bool named = false;
+  for (const auto& s : sentences) named = named || (s.find("vanished") != std::string::npos && s.find("sigmoid") != std::string::npos);
+  CHECK(named);
+  const std::string table = summary_table(summary, result);
+  CHECK(table.find("sigmoid") != std::string::npos);
+  CHECK(table.find("epochs to target") != std::string::npos);
+}
+
+TEST_CASE("compare writes a well-formed SVG with one curve per activation in each panel, and a CSV", "[compare][cli][plot]") {
+  ember_test::TempDir dir;
+  const auto r = ember_test::run_ember("compare --epochs 3 --plot " + dir.file("c.svg") + " --csv " + dir.file("c.csv"));
+  REQUIRE(r.status == 0);
+  const std::string svg = ember_test::read_file(dir.file("c.svg"));
+  CHECK(ember_test::xml_problem(svg).empty());
+  for (int series = 0; series < 4; ++series) {
+    const std::string marker = "class=\"series series-" + std::to_string(series) + "\"";
+    std::size_t count = 0;
+    for (std::size_t at = svg.find(marker); at != std::string::npos; at = svg.find(marker, at + 1)) ++count;
+    CHECK(count == 4);  // one curve in each of the four panels
+  }
+  for (const char* name : {"sigmoid", "tanh", "relu", "leaky_relu"}) CHECK(svg.find(name) != std::string::npos);
+  const std::string csv = ember_test::read_file(dir.file("c.csv"));
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 4 * 3);
+  CHECK(r.out.find("reached the target") != std::string::npos);
+}

@@ -1,0 +1,208 @@
+// Tests for src/io/svg_scale.cpp and src/io/svg_plot.cpp: tick choice and labels, escaping, and
+// charts that are well-formed XML (checked by the small tag-stack parser below) with one path per
+// series, a legend, broken lines at NaN, and log axes that skip non-positive values.
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "ember/plot/svg_plot.hpp"
+#include "xml_check.hpp"
+
+using Catch::Matchers::Contains;
+using namespace ember::plot;
+using ember_test::xml_problem;
+
+namespace {
+
+
+std::size_t count(const std::string& text, const std::string& piece) {
+  std::size_t n = 0;
+  for (std::size_t i = text.find(piece); i != std::string::npos; i = text.find(piece, i + 1)) ++n;
+  return n;
+}
+
+// The d attribute of the path of series `index`.
+std::string path_data(const std::string& svg, std::size_t index) {
+  const std::size_t start = svg.find("class=\"series series-" + std::to_string(index) + "\"");
+  REQUIRE(start != std::string::npos);
+  const std::size_t d = svg.find("d=\"", start) + 3;
+  return svg.substr(d, svg.find('"', d) - d);
+}
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+const double kInf = std::numeric_limits<double>::infinity();
+
+std::vector<Series> loss_curves() {
+  std::vector<Series> series;
+  for (const char* name : {"relu", "tanh", "sigmoid"}) {
+    Series s{name, {}, {}};
+    for (int epoch = 1; epoch <= 20; ++epoch) {
+      s.x.push_back(epoch);
+      s.y.push_back(std::exp(-0.2 * epoch * (1 + series.size())));
+    }
+    series.push_back(s);
+  }
+  return series;
+}
+
+}  // namespace
+
+// ---- ticks and labels ----
+
+TEST_CASE("Nice ticks step by 1, 2 or 5 times a power of ten and cover the range", "[plot]") {
+  auto ticks = nice_ticks(0, 1);
+  REQUIRE(ticks.size() == 6);
+  for (std::size_t i = 0; i < ticks.size(); ++i) CHECK(ticks[i] == Approx(0.2 * i).margin(1e-12));
+  CHECK(nice_ticks(1, 50) == std::vector<double>{0, 10, 20, 30, 40, 50});
+  CHECK(nice_ticks(-3, 7) == std::vector<double>{-4, -2, 0, 2, 4, 6, 8});
+  ticks = nice_ticks(0.3, 0.9);  // 0.3 / 0.1 is 2.9999999999999996: no extra tick at 0.2
+  CHECK(ticks.front() == Approx(0.3).margin(1e-12));
+  CHECK(ticks.back() == Approx(0.9).margin(1e-12));
+  ticks = nice_ticks(1234.5, 1234.5);  // a single value is widened
+  CHECK(ticks.front() < 1234.5);
+  CHECK(ticks.back() > 1234.5);
+  CHECK(ticks.size() >= 3);
+  CHECK(nice_ticks(kNaN, 1) == std::vector<double>{0, 1});
+}
+
+TEST_CASE("Log ticks are the powers of ten around the range", "[plot]") {
+  const auto ticks = log_ticks(0.003, 2);
+  REQUIRE(ticks.size() == 5);
+  const double expected[] = {0.001, 0.01, 0.1, 1, 10};
+  for (std::size_t i = 0; i < 5; ++i) CHECK(ticks[i] == Approx(expected[i]).epsilon(1e-12));
+  CHECK(log_ticks(0.1, 1000).size() == 5);   // exact powers need no extra decade
+  CHECK(log_ticks(1, 1).size() == 3);        // 0.1, 1, 10
+  const auto wide = log_ticks(1e-12, 1e12);  // 24 decades: every third is labelled
+  REQUIRE(wide.size() == 9);
+  CHECK(wide.front() == Approx(1e-12).epsilon(1e-12));
+  CHECK(wide[1] == Approx(1e-9).epsilon(1e-12));
+}
+
+TEST_CASE("Tick labels have just the decimals the step needs", "[plot]") {
+  CHECK(format_tick(0.2, 0.2) == "0.2");
+  CHECK(format_tick(0.30000000000000004, 0.1) == "0.3");
+  CHECK(format_tick(-1e-17, 0.2) == "0.0");  // never "-0.0"; as many decimals as its neighbours
+  CHECK(format_tick(50, 10) == "50");
+  CHECK(format_tick(0.05, 0.05) == "0.05");
+  CHECK(format_tick(1500, 500) == "1500");
+  CHECK(format_tick(0.001, 0.001) == "0.001");
+  CHECK(format_tick(1e-5, 1e-5) == "1e-5");
+  CHECK(format_tick(2.5e-5, 5e-6) == "2.5e-5");
+  CHECK(format_tick(1e6, 1e6) == "1e6");
+}
+
+TEST_CASE("Text is escaped for XML, control characters and invalid UTF-8 replaced", "[plot]") {
+  CHECK(xml_escape("a & b < c > d \"e\" 'f'") == "a &amp; b &lt; c &gt; d &quot;e&quot; &apos;f&apos;");
+  CHECK(xml_escape("tab\there\x01") == "tab here ");
+  CHECK(xml_escape("caf\xC3\xA9 \xE2\x86\x92 \xF0\x9F\x98\x80") == "caf\xC3\xA9 \xE2\x86\x92 \xF0\x9F\x98\x80");
+  CHECK(xml_escape("bad \xFF byte") == "bad \xEF\xBF\xBD byte");
+  CHECK(xml_escape("cut \xE2\x86") == "cut \xEF\xBF\xBD\xEF\xBF\xBD");
+  CHECK(xml_escape("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+}
+
+// ---- charts ----
+
+TEST_CASE("A line chart is well-formed SVG with one path per series and a legend", "[plot]") {
+  const auto series = loss_curves();
+  const std::string svg = line_chart_svg(series, {"Training loss", "epoch", "loss", false, false});
+  REQUIRE(xml_problem(svg) == "");
+  CHECK_THAT(svg, Contains("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+  CHECK(count(svg, "<path ") == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(count(svg, "class=\"series series-" + std::to_string(i) + "\"") == 1);
+    CHECK(count(path_data(svg, i), "L") == 19);
+    CHECK_THAT(svg, Contains(">" + series[i].label + "</text>"));  // legend entry
+  }
+  CHECK_THAT(svg, Contains("stroke=\"#0072B2\"") && Contains("stroke=\"#D55E00\"") && Contains("stroke=\"#009E73\""));
+  CHECK_THAT(svg, Contains(">Training loss</text>") && Contains(">epoch</text>") && Contains(">loss</text>"));
+  CHECK_THAT(svg, Contains(">20</text>"));  // an x tick label
+  CHECK(count(svg, "<circle") == 0);
+}
+
+TEST_CASE("A log-scale chart labels decades and skips values that are not positive", "[plot]") {
+  Series s{"loss", {1, 2, 3, 4, 5}, {2, 0.5, 0, -1, 0.003}};
+  ChartOptions options;
+  options.log_y = true;
+  const std::string svg = line_chart_svg({s}, options);
+  REQUIRE(xml_problem(svg) == "");
+  for (const char* label : {">0.001</text>", ">0.01</text>", ">0.1</text>", ">1</text>", ">10</text>"}) {
+    CHECK_THAT(svg, Contains(label));
+  }
+  CHECK_THAT(svg, !Contains(">100</text>") && !Contains(">0.0001</text>"));
+  // Points 1-2 form one run; 3 and 4 are skipped; point 5 stands alone (drawn as a dot).
+  const std::string d = path_data(svg, 0);
+  CHECK(count(d, "M") == 2);
+  CHECK(count(d, "L") == 1);
+  CHECK_THAT(d, Contains("l0 0"));
+}
+
+TEST_CASE("NaN and infinite points break the line", "[plot]") {
+  Series s{"diverged", {1, 2, 3, 4, 5, 6}, {1, 2, kNaN, 3, 4, kInf}};
+  const std::string svg = line_chart_svg({s}, ChartOptions{});
+  REQUIRE(xml_problem(svg) == "");
+  const std::string d = path_data(svg, 0);
+  CHECK(count(d, "M") == 2);
+  CHECK(count(d, "L") == 2);
+  CHECK_THAT(svg, !Contains("nan") && !Contains("inf"));
+}
+
+TEST_CASE("Labels and titles are escaped in the chart", "[plot]") {
+  Series s{"<b>leaky_relu</b> & \"gelu\"", {0, 1}, {0, 1}};
+  const std::string svg = line_chart_svg({s}, {"a < b & c > d", "x's", "\"y\"", false, false});
+  REQUIRE(xml_problem(svg) == "");
+  CHECK_THAT(svg, Contains("&lt;b&gt;leaky_relu&lt;/b&gt; &amp; &quot;gelu&quot;"));
+  CHECK_THAT(svg, Contains("a &lt; b &amp; c &gt; d") && Contains("x&apos;s") && Contains("&quot;y&quot;"));
+}
+
+TEST_CASE("Empty series and charts without data are drawn without failing", "[plot]") {
+  const std::string none = line_chart_svg({}, ChartOptions{"Nothing yet", "", "", false, false});
+  REQUIRE(xml_problem(none) == "");
+  CHECK_THAT(none, Contains(">no data</text>"));
+  CHECK(count(none, "<path ") == 0);
+
+  Series empty{"empty", {}, {}};
+  Series all_nan{"all NaN", {1, 2}, {kNaN, kNaN}};
+  Series uneven{"uneven", {1, 2, 3}, {5}};  // only the first point has both coordinates
+  const std::string svg = line_chart_svg({empty, all_nan, uneven}, ChartOptions{"", "", "", true, true});
+  REQUIRE(xml_problem(svg) == "");
+  CHECK(count(svg, "<path ") == 3);
+  CHECK(path_data(svg, 0).empty());
+  CHECK(path_data(svg, 1).empty());
+  CHECK_THAT(svg, Contains(">empty</text>") && Contains(">all NaN</text>"));
+  CHECK_THAT(svg, !Contains(">no data</text>"));
+}
+
+TEST_CASE("Markers put one dot on every drawn point", "[plot]") {
+  Series s{"acc", {1, 2, 3, 4}, {0.5, kNaN, 0.7, 0.9}};
+  ChartOptions options;
+  options.markers = true;
+  const std::string svg = line_chart_svg({s}, options);
+  REQUIRE(xml_problem(svg) == "");
+  CHECK(count(svg, "<circle") == 3 + 1);  // three points and the legend's sample
+}
+
+TEST_CASE("Series past the eighth reuse the palette with dashes", "[plot]") {
+  std::vector<Series> many;
+  for (int i = 0; i < 9; ++i) many.push_back(Series{"s" + std::to_string(i), {0, 1}, {0, double(i)}});
+  const std::string svg = line_chart_svg(many, ChartOptions{});
+  REQUIRE(xml_problem(svg) == "");
+  CHECK(count(svg, "stroke-dasharray") == 2);  // series 8: its path and its legend line
+}
+
+TEST_CASE("A figure lays several charts out in a grid under one title", "[plot]") {
+  std::vector<Panel> panels(3);
+  panels[0] = Panel{{"Loss", "epoch", "loss", true, false}, loss_curves()};
+  panels[1] = Panel{{"Accuracy", "epoch", "accuracy", false, false}, loss_curves()};
+  panels[2] = Panel{{"Gradient norm", "epoch", "norm", false, true}, loss_curves()};
+  const std::string svg = figure_svg("ember compare: moons", panels, 2, 500, 300);
+  REQUIRE(xml_problem(svg) == "");
+  CHECK(count(svg, "<g class=\"chart\"") == 3);
+  CHECK_THAT(svg, Contains("width=\"1000.00\" height=\"640.00\""));  // 2 columns, 2 rows + title
+  CHECK_THAT(svg, Contains(">ember compare: moons</text>"));
+  CHECK(count(svg, "class=\"series series-0\"") == 3);
+  CHECK_THAT(figure_svg("", {}), Contains("</svg>"));
+  CHECK(xml_problem(figure_svg("", {})) == "");
+}

@@ -1,17 +1,14 @@
 // The options shared by train, eval and compare, and the data preparation they share.
 #include "cli_options.hpp"
 
-#include <Eigen/Core>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
 #include "commands.hpp"
 #include "ember/data/csv.hpp"
+#include "ember/threads.hpp"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 namespace ember::cli {
 
@@ -127,12 +124,7 @@ TrainConfig read_train_config(const cxxopts::ParseResult& args) {
   return config;
 }
 
-void set_threads(int threads) {
-  Eigen::setNbThreads(threads);
-#ifdef _OPENMP
-  omp_set_num_threads(threads);
-#endif
-}
+void set_threads(int threads) { set_num_threads(threads); }
 
 PreparedData prepare_data(DataOptions data, double test_split, bool standardize, int classes) {
   if (data.dataset.empty() && data.path.empty()) throw UsageError("no data: give --dataset NAME or --data FILE.csv");

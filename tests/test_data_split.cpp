@@ -84,7 +84,7 @@ TEST_CASE("a test fraction of 0 gives all data to training and an empty test set
   CHECK(test.class_names == data.class_names);
 }
 
-TEST_CASE("stratified_split rejects fractions outside [0, 1)", "[data][split]") {
+TEST_CASE("stratified_split rejects fractions outside 0 <= f < 1", "[data][split]") {
   Generator gen(0);
   CHECK_THROWS_AS(stratified_split(indexed({3, 4}), 1.0, gen), DataError);
   CHECK_THROWS_AS(stratified_split(indexed({3, 4}), -0.1, gen), DataError);

@@ -205,7 +205,7 @@ TEST_CASE("An optimizer's zero_grad clears the gradients of its parameters", "[o
   CHECK_FALSE(p.has_grad());
 }
 
-TEST_CASE("Optimizers reject a negative lr, Nesterov without momentum, and betas outside [0, 1)", "[optim]") {
+TEST_CASE("Optimizers reject a negative lr, Nesterov without momentum, and betas outside 0 <= beta < 1", "[optim]") {
   std::vector<Tensor> params{Tensor::vector({1}, true)};
   CHECK_THROWS_WITH(nn::SGD(params, Scalar(-0.1)), Catch::Contains("learning rate"));
   CHECK_THROWS_WITH(nn::Adam(params, Scalar(-1e-3)), Catch::Contains("learning rate"));

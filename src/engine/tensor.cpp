@@ -4,7 +4,16 @@
 
 #include <sstream>
 
+#include "ember/threads.hpp"
+
 namespace ember {
+
+// Ember starts single-threaded (threads.hpp says why). This file is linked into every program that
+// makes a tensor, so the default is in place before the first product.
+static const bool single_threaded_by_default = [] {
+  set_num_threads(1);
+  return true;
+}();
 
 std::string Shape::str() const {
   std::ostringstream out;

@@ -8,9 +8,11 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "ember/data/loader.hpp"
 #include "ember/nn/loss.hpp"
+#include "ember/train/divergence.hpp"
 #include "ember/train/metrics.hpp"
 
 namespace ember {
@@ -52,6 +54,13 @@ struct UnitTracker {
     }
   }
 };
+
+// The learning rate to suggest after a divergence: a tenth of the one that failed, written plainly.
+std::string lower_lr(double lr) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", lr / 10);
+  return buffer;
+}
 
 }  // namespace
 
@@ -122,14 +131,22 @@ FitResult fit(nn::MyModel& model, const Dataset& train, const Dataset& test, con
       const Tensor loss = classification_loss(logits, yb);
       const double loss_value = loss.item();
       if (!std::isfinite(loss_value)) {
-        throw TrainingDiverged("the loss became " + std::string(std::isnan(loss_value) ? "NaN" : "infinite") +
-                                   " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
-                                   ": training diverged; try a lower learning rate (--lr " +
-                                   std::to_string(config.lr / 10) + ")",
+        const std::string op = first_non_finite_op(loss);
+        throw TrainingDiverged("the loss became " + std::string(std::isnan(loss_value) ? "NaN" : "infinite") + " at epoch " +
+                                   std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
+                                   (op.empty() ? "" : ", first produced by " + op) +
+                                   ": training diverged; try a lower learning rate (--lr " + lower_lr(config.lr) + ")",
                                epoch, b + 1);
       }
       optimizer->zero_grad();
       loss.backward();
+      const std::string bad_gradient = first_non_finite_gradient(model);
+      if (!bad_gradient.empty()) {
+        throw TrainingDiverged("the gradient of " + bad_gradient + " became NaN or infinite at epoch " + std::to_string(epoch) +
+                                   ", batch " + std::to_string(b + 1) + " (the loss was " + std::to_string(loss_value) +
+                                   "): training diverged; try a lower learning rate (--lr " + lower_lr(config.lr) + ")",
+                               epoch, b + 1);
+      }
       optimizer->step();
       if (config.diagnostics) units.observe(model.activation(), pre_activations);
       for (std::size_t k = 0; k < model.layers().size(); ++k) stats.grad_norm[k] += model.layers()[k]->weight().grad().norm();

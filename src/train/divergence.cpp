@@ -1,0 +1,43 @@
+// first_non_finite_op and first_non_finite_gradient: naming the cause of a diverged run.
+#include "ember/train/divergence.hpp"
+
+#include <unordered_set>
+#include <vector>
+
+namespace ember {
+
+namespace {
+bool all_finite(const Matrix& m) { return m.size() == 0 || m.allFinite(); }
+}  // namespace
+
+std::string first_non_finite_op(const Tensor& output) {
+  // Visit the graph from the output towards the inputs (explicit stack: graphs can be deep) and keep
+  // the nodes that turned finite inputs into a non-finite output. Of those, the one farthest from the
+  // output — the last found in this walk — is where it started.
+  std::vector<Node*> stack{&output.node()};
+  std::unordered_set<Node*> seen{&output.node()};
+  std::string culprit;
+  while (!stack.empty()) {
+    Node* node = stack.back();
+    stack.pop_back();
+    bool inputs_finite = true;
+    for (const NodePtr& parent : node->parents) {
+      inputs_finite = inputs_finite && all_finite(parent->value);
+      if (seen.insert(parent.get()).second) stack.push_back(parent.get());
+    }
+    if (!node->is_leaf() && inputs_finite && !all_finite(node->value)) {
+      std::string shapes;
+      for (const NodePtr& parent : node->parents) shapes += (shapes.empty() ? "" : ", ") + parent->shape.str();
+      culprit = std::string(node->op) + " (inputs " + shapes + ")";
+    }
+  }
+  return culprit;
+}
+
+std::string first_non_finite_gradient(const nn::Module& model) {
+  for (const auto& [name, tensor] : model.named_parameters())
+    if (!all_finite(tensor.grad())) return name;
+  return "";
+}
+
+}  // namespace ember

@@ -128,10 +128,15 @@ int cmd_compare(int argc, char** argv) {
   if (args.count("json")) {
     std::cout << result_json(summary, result, sentences).dump(2) << "\n";
   } else {
-    std::cout << "ember compare: " << (data.dataset.empty() ? data.path : data.dataset) << ", " << prepared.train.size()
-              << " training samples, hidden " << args["hidden"].as<std::string>() << ", " << config.base.optimizer << " lr "
-              << config.base.lr << ", " << config.base.epochs << " epochs, batch " << config.base.batch_size
-              << (config.seeds > 1 ? ", " + std::to_string(config.seeds) + " seeds" : "") << "\n\n";
+    const TrainConfig& b = config.base;
+    std::ostringstream setup;
+    setup << "ember compare: " << (data.dataset.empty() ? data.path : data.dataset) << ", " << prepared.train.size()
+          << " training samples, hidden " << args["hidden"].as<std::string>() << ", init " << nn::to_string(b.init_scheme)
+          << ", " << b.optimizer << " lr " << b.lr;
+    if (b.momentum != 0) setup << " momentum " << b.momentum;
+    if (b.weight_decay != 0) setup << " weight decay " << b.weight_decay;
+    setup << ", " << b.epochs << " epochs, batch " << b.batch_size << (config.seeds > 1 ? ", " + std::to_string(config.seeds) + " seeds" : "");
+    std::cout << setup.str() << "\n\n";
     std::cout << summary_table(summary, result) << "\n";
     for (const std::string& sentence : sentences) std::cout << "- " << sentence << "\n";
   }

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 namespace ember {
 
@@ -26,14 +27,10 @@ double mean_of(const std::vector<double>& values) {
   return values.empty() ? NAN : sum / static_cast<double>(values.size());
 }
 
-// The fraction of all hidden units, from per-layer fractions weighted by the layers' sizes.
-double unit_weighted(const std::vector<double>& fractions, const std::vector<Index>& hidden) {
-  double units = 0, flagged = 0;
-  for (std::size_t k = 0; k < fractions.size() && k < hidden.size(); ++k) {
-    flagged += fractions[k] * static_cast<double>(hidden[k]);
-    units += static_cast<double>(hidden[k]);
-  }
-  return units > 0 ? flagged / units : NAN;
+std::string three_decimals(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f", v);
+  return buffer;
 }
 
 // The accuracy that counts: on the test set when there is one.
@@ -51,6 +48,15 @@ int epoch_reaching(const CompareRun& run, const CompareConfig& config, double ac
 
 }  // namespace
 
+double unit_weighted(const std::vector<double>& fractions, const std::vector<Index>& hidden) {
+  double units = 0, flagged = 0;
+  for (std::size_t k = 0; k < fractions.size() && k < hidden.size(); ++k) {
+    flagged += fractions[k] * static_cast<double>(hidden[k]);
+    units += static_cast<double>(hidden[k]);
+  }
+  return units > 0 ? flagged / units : NAN;
+}
+
 CompareResult run_comparison(const Dataset& train, const Dataset& test, const CompareConfig& config,
                              const CompareProgress& progress, const FitCallbacks& callbacks) {
   if (config.activations.empty()) throw std::invalid_argument("no activations to compare");
@@ -58,6 +64,9 @@ CompareResult run_comparison(const Dataset& train, const Dataset& test, const Co
   CompareResult result;
   result.config = config;
   result.has_test = test.size() > 0;
+  for (Index count : class_counts(result.has_test ? test : train)) {
+    result.chance_accuracy = std::max(result.chance_accuracy, static_cast<double>(count) / static_cast<double>((result.has_test ? test : train).size()));
+  }
   const Index outputs = output_units(train.num_classes(), config.base.classes);
   const int total = static_cast<int>(config.activations.size()) * config.seeds;
   int number = 0;
@@ -100,12 +109,13 @@ Summary summarize(const CompareResult& result) {
     }
     accuracy_target = 0.95 * best;
     summary.target_description = std::string(result.has_test ? "test" : "train") + " accuracy >= " +
-                                 std::to_string(accuracy_target).substr(0, 5) + " (95% of the best final accuracy)";
+                                 three_decimals(accuracy_target) + " (95% of the best final accuracy)";
   } else if (!std::isnan(config.target_loss)) {
-    summary.target_description = "train loss <= " + std::to_string(config.target_loss);
+    summary.target_description = "train loss <= " + three_decimals(config.target_loss);
   } else {
-    summary.target_description = std::string(result.has_test ? "test" : "train") + " accuracy >= " + std::to_string(accuracy_target);
+    summary.target_description = std::string(result.has_test ? "test" : "train") + " accuracy >= " + three_decimals(accuracy_target);
   }
+  summary.accuracy_target = std::isnan(config.target_loss) ? accuracy_target : NAN;
   for (const std::string& activation : config.activations) {
     ActivationSummary row;
     row.activation = activation;

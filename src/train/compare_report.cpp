@@ -32,6 +32,13 @@ std::string cell(const Stat& s, int seeds, std::string (*format)(double)) {
 }
 
 std::string four(double v) { return fixed(v, 4); }
+// A ratio that may be tiny (1.6e-07 at depth 8): two significant digits, never rounded to 0.00.
+std::string ratio(double v) {
+  if (std::isnan(v)) return "-";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, v >= 0.01 ? "%.2f" : "%.1e", v);
+  return buffer;
+}
 std::string percent(double v) { return std::isnan(v) ? "-" : fixed(100 * v, 1) + "%"; }
 std::string one(double v) { return fixed(v, 1); }
 std::string two(double v) { return fixed(v, 2); }
@@ -90,7 +97,7 @@ std::string summary_table(const Summary& summary, const CompareResult& result) {
     else if (r.seeds_reached < r.seeds) reach += " (" + std::to_string(r.seeds_reached) + "/" + std::to_string(r.seeds) + " seeds)";
     rows.push_back({r.activation, cell(r.final_train_loss, seeds, four),
                     cell(result.has_test ? r.final_test_accuracy : r.final_train_accuracy, seeds, four), reach,
-                    cell(r.first_layer_grad_norm, seeds, scientific), cell(r.grad_ratio, seeds, two),
+                    cell(r.first_layer_grad_norm, seeds, scientific), cell(r.grad_ratio, seeds, ratio),
                     cell(r.dead_fraction, seeds, percent),
                     saturates(r.activation) ? cell(r.saturated_fraction, seeds, percent) : "-",
                     cell(r.seconds, seeds, two)});
@@ -101,6 +108,7 @@ std::string summary_table(const Summary& summary, const CompareResult& result) {
 std::vector<std::string> findings(const Summary& summary, const CompareResult& result) {
   std::vector<std::string> out;
   const int epochs = result.config.base.epochs;
+  const int epoch_decimals = result.config.seeds > 1 ? 1 : 0;  // a mean over seeds is not a whole epoch
   // 1. Who converged first.
   std::vector<const ActivationSummary*> reached, never;
   for (const auto& r : summary.rows) (r.seeds_reached > 0 ? reached : never).push_back(&r);
@@ -117,17 +125,23 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
       for (std::size_t i = 0; i < items.size(); ++i) s += (i == 0 ? "" : (i + 1 == items.size() ? " and " : ", ")) + items[i];
       return s;
     };
-    std::string s = names(groups.front().second) + " reached the target first (epoch " + fixed(groups.front().first, 0) + ")";
+    std::string s = names(groups.front().second) + " reached the target first (epoch " + fixed(groups.front().first, epoch_decimals) + ")";
     for (std::size_t i = 1; i < groups.size(); ++i)
-      s += std::string(i + 1 == groups.size() ? " and " : ", ") + (i == 1 ? "then " : "") + names(groups[i].second) + " (" + fixed(groups[i].first, 0) + ")";
+      s += std::string(i + 1 == groups.size() ? " and " : ", ") + (i == 1 ? "then " : "") + names(groups[i].second) + " (" + fixed(groups[i].first, epoch_decimals) + ")";
     out.push_back(s + ".");
+  }
+  for (const auto* r : reached) {
+    const double final_acc = result.has_test ? r->final_test_accuracy.mean : r->final_train_accuracy.mean;
+    if (!std::isnan(summary.accuracy_target) && final_acc < summary.accuracy_target) {
+      out.push_back(r->activation + " reached the target but did not stay there: it ended at " + fixed(final_acc, 4) + ".");
+    }
   }
   for (const auto* r : never) out.push_back(r->activation + " never reached the target in " + std::to_string(epochs) + " epochs.");
   // 2. Where the first layer's gradient vanished relative to the last layer's.
   std::vector<std::string> vanished, healthy;
   for (const auto& r : summary.rows) {
     if (std::isnan(r.grad_ratio.mean)) continue;
-    (r.grad_ratio.mean < 0.1 ? vanished : healthy).push_back(r.activation + " " + fixed(r.grad_ratio.mean, 2) + "x");
+    (r.grad_ratio.mean < 0.1 ? vanished : healthy).push_back(r.activation + " " + ratio(r.grad_ratio.mean) + "x");
   }
   auto join = [](const std::vector<std::string>& items) {
     std::string s;
@@ -150,16 +164,19 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
   out.push_back(dead.empty() ? "No hidden unit died (every unit had a non-zero derivative on some sample in the last epoch)."
                              : "Dead units at the end (zero derivative on every training sample of the last epoch): " + join(dead) + ".");
   if (!saturated.empty()) out.push_back("Saturated units at the end (derivative below 1% of its maximum on every sample): " + join(saturated) + ".");
-  // 4. The best final accuracy.
-  const ActivationSummary* best = nullptr;
-  for (const auto& r : summary.rows) {
-    const double acc = result.has_test ? r.final_test_accuracy.mean : r.final_train_accuracy.mean;
-    const double best_acc = best ? (result.has_test ? best->final_test_accuracy.mean : best->final_train_accuracy.mean) : -1;
-    if (!std::isnan(acc) && acc > best_acc) best = &r;
+  // 4. The best final accuracy (every activation within 0.00005 of it is named), and whether any
+  // activation learned much at all: against chance, a relative target says little.
+  double best_acc = -1;
+  for (const auto& r : summary.rows) best_acc = std::max(best_acc, result.has_test ? r.final_test_accuracy.mean : r.final_train_accuracy.mean);
+  std::vector<std::string> best;
+  for (const auto& r : summary.rows)
+    if ((result.has_test ? r.final_test_accuracy.mean : r.final_train_accuracy.mean) >= best_acc - 5e-5) best.push_back(r.activation);
+  if (!best.empty()) {
+    out.push_back("Best final " + std::string(result.has_test ? "test" : "train") + " accuracy: " + join(best) + " (" + fixed(best_acc, 4) + ").");
   }
-  if (best) {
-    out.push_back("Best final " + std::string(result.has_test ? "test" : "train") + " accuracy: " + best->activation + " (" +
-                  fixed(result.has_test ? best->final_test_accuracy.mean : best->final_train_accuracy.mean, 4) + ").");
+  if (best_acc >= 0 && best_acc < result.chance_accuracy + 0.1) {
+    out.push_back("No activation got far beyond chance (always guessing the largest class scores " + fixed(result.chance_accuracy, 4) +
+                  "): the epochs to target above compare failures.");
   }
   return out;
 }
@@ -188,6 +205,21 @@ std::string comparison_csv(const CompareResult& result) {
   return csv.str();
 }
 
+// The dead fraction of all hidden units per epoch (layers weighted by size, as in the table), mean over seeds.
+std::vector<double> dead_curve(const CompareResult& result, const std::string& activation) {
+  std::vector<double> sum, count;
+  for (const CompareRun& run : result.runs) {
+    if (run.activation != activation) continue;
+    for (std::size_t e = 0; e < run.epochs.size(); ++e) {
+      if (sum.size() <= e) { sum.push_back(0); count.push_back(0); }
+      const double v = unit_weighted(run.epochs[e].dead_fraction, result.config.base.hidden);
+      if (!std::isnan(v)) { sum[e] += v; count[e] += 1; }
+    }
+  }
+  for (std::size_t e = 0; e < sum.size(); ++e) sum[e] = count[e] > 0 ? sum[e] / count[e] : NAN;
+  return sum;
+}
+
 std::string comparison_svg(const CompareResult& result) {
   struct Figure { const char* title; const char* y_label; bool log_y; double (*figure)(const EpochStats&); };
   const bool has_test = result.has_test;
@@ -196,11 +228,7 @@ std::string comparison_svg(const CompareResult& result) {
       {has_test ? "Test accuracy" : "Training accuracy", "accuracy", false,
        has_test ? +[](const EpochStats& e) { return e.test_accuracy; } : +[](const EpochStats& e) { return e.train_accuracy; }},
       {"First-layer gradient norm", "mean ||dL/dW1|| (log scale)", true, [](const EpochStats& e) { return e.grad_norm.front(); }},
-      {"Dead hidden units", "fraction (mean over hidden layers)", false, [](const EpochStats& e) {
-         double sum = 0;
-         for (double v : e.dead_fraction) sum += v;
-         return e.dead_fraction.empty() ? NAN : sum / static_cast<double>(e.dead_fraction.size());
-       }},
+      {"Dead hidden units", "fraction of all hidden units", false, nullptr},
   };
   std::vector<plot::Panel> panels;
   for (const Figure& f : figures) {
@@ -212,7 +240,7 @@ std::string comparison_svg(const CompareResult& result) {
     for (const std::string& activation : result.config.activations) {
       plot::Series series;
       series.label = activation;
-      series.y = mean_curve(result, activation, f.figure);
+      series.y = f.figure ? mean_curve(result, activation, f.figure) : dead_curve(result, activation);
       for (std::size_t e = 0; e < series.y.size(); ++e) series.x.push_back(static_cast<double>(e + 1));
       panel.options.markers = series.x.size() <= 20;
       panel.series.push_back(std::move(series));

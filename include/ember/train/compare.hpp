@@ -34,6 +34,7 @@ struct CompareResult {
   CompareConfig config;
   std::vector<CompareRun> runs;  // activation-major: all seeds of the first activation, then the next
   bool has_test = false;
+  double chance_accuracy = 0;  // the largest class's share of the set accuracy is measured on
 };
 
 // Called before each run starts: (activation, seed, run number from 1, runs in all).
@@ -60,8 +61,12 @@ struct ActivationSummary {
 struct Summary {
   std::vector<ActivationSummary> rows;
   std::string target_description;  // e.g. "test accuracy >= 0.874 (95% of the best final)"
+  double accuracy_target = NAN;    // the accuracy target in force (NaN when the target is a loss)
 };
 
 Summary summarize(const CompareResult& result);
+
+// The fraction of all hidden units, from per-layer fractions weighted by the layers' sizes.
+double unit_weighted(const std::vector<double>& fractions, const std::vector<Index>& hidden);
 
 }  // namespace ember

@@ -95,6 +95,11 @@ Tensor pow(const Tensor& x, Scalar exponent) {
   Matrix value = x.value().array().pow(exponent).matrix();
   return make_op("pow", std::move(value), x.shape(), {x}, [exponent](Node& y) {
     Node& in = *y.parents[0];
+    // p = 0: y = 1 and dx = 0. Said outright because p xᵖ⁻¹ is 0 · ∞ = nan at x = 0 (PyTorch does the same).
+    if (exponent == 0) {
+      add_grad_exact(in, Matrix::Zero(in.shape.rows, in.shape.cols));
+      return;
+    }
     add_grad_exact(in, (y.grad.array() * exponent * in.value.array().pow(exponent - 1)).matrix());
   });
 }

@@ -102,7 +102,8 @@ std::string format_row(const Matrix& value, Index row, const std::vector<Index>&
   std::string text = "[";
   for (std::size_t k = 0; k < cols.size(); ++k) {
     if (k > 0) text += (k % per_line == 0) ? ",\n" + std::string(indent + 1, ' ') : ", ";
-    text += cols[k] < 0 ? "..." : formatter.format(value(row, cols[k]));
+    // PyTorch's gap element within a row is " ..." (with a space), so it reads "0.9310,  ..., 1.1527".
+    text += cols[k] < 0 ? " ..." : formatter.format(value(row, cols[k]));
   }
   return text + "]";
 }

@@ -24,14 +24,23 @@ namespace reference {
 
 using nlohmann::json;
 
-// The whole reference file, parsed once per test run.
+// A reference file of tests/reference/, parsed on first use; `script` is named if it is missing.
+inline json load(const std::string& file, const std::string& script) {
+  const std::string path = std::string(EMBER_TEST_DATA_DIR) + "/" + file;
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path + " (run tests/reference/" + script + ")");
+  return json::parse(in);
+}
+
+// The engine's reference values (ops, activations, printing), parsed once per test run.
 inline const json& data() {
-  static const json document = [] {
-    const std::string path = std::string(EMBER_TEST_DATA_DIR) + "/engine_reference.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path + " (run tests/reference/make_reference.py)");
-    return json::parse(in);
-  }();
+  static const json document = load("engine_reference.json", "make_reference.py");
+  return document;
+}
+
+// nn's reference values (Linear, losses, optimizers, module printing, model files).
+inline const json& nn_data() {
+  static const json document = load("nn_reference.json", "make_nn_reference.py");
   return document;
 }
 

@@ -22,15 +22,7 @@ using reference::json;
 
 namespace {
 
-const json& nn_reference() {
-  static const json document = [] {
-    const std::string path = std::string(EMBER_TEST_DATA_DIR) + "/nn_reference.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path + " (run tests/reference/make_nn_reference.py)");
-    return json::parse(in);
-  }();
-  return document;
-}
+const json& nn_reference() { return reference::nn_data(); }
 
 // The largest |value| and the mean |value| of a matrix.
 double max_abs(const Matrix& m) { return static_cast<double>(m.cwiseAbs().maxCoeff()); }

@@ -25,15 +25,7 @@ namespace nn = ember::nn;
 
 namespace {
 
-const json& nn_reference() {
-  static const json document = [] {
-    const std::string path = std::string(EMBER_TEST_DATA_DIR) + "/nn_reference.json";
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot open " + path + " (run tests/reference/make_nn_reference.py)");
-    return json::parse(in);
-  }();
-  return document;
-}
+const json& nn_reference() { return reference::nn_data(); }
 
 std::string printed(const nn::Module& module) {
   std::ostringstream out;

@@ -22,7 +22,12 @@ Tensor make_op(const char* op, Matrix value, Shape shape, std::initializer_list<
 // columns, since each copy of the input contributed to the output.
 void add_grad_to(Node& input, const Matrix& g);
 
-// The same, for an expression whose shape already equals the input's (no broadcast to undo).
+// The storage axis a reduction or softmax over PyTorch's `dim` runs along: 0 down the rows, 1 along
+// each row. `dim` may be negative (-1: the last dim); a vector is stored as one row, so its only dim
+// (0) is storage axis 1. A dim out of range throws std::out_of_range naming `op` and the shape.
+int storage_axis(const char* op, const Tensor& x, int dim);
+
+// add_grad_to for an expression whose shape already equals the input's (no broadcast to undo).
 template <typename Derived>
 void add_grad_exact(Node& input, const Eigen::MatrixBase<Derived>& g) {
   if (input.requires_grad) input.add_grad(g);

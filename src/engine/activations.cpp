@@ -17,17 +17,6 @@ Scalar stable_sigmoid(Scalar x) {
   return e / (Scalar(1) + e);
 }
 
-// A dim of a rank <= 2 tensor as a storage axis: rows (0) or columns (1); a vector's dim 0 is its row.
-int softmax_axis(const char* op, const Tensor& x, int dim) {
-  const int rank = std::max(x.dim(), 1);
-  const int resolved = dim < 0 ? dim + rank : dim;
-  if (resolved < 0 || resolved >= rank) {
-    throw std::out_of_range(std::string(op) + ": dim " + std::to_string(dim) + " is out of range for shape " +
-                            x.shape().str());
-  }
-  return x.dim() <= 1 ? 1 : resolved;
-}
-
 // x − max − log Σ exp(x − max) along the axis. Subtracting the maximum keeps every exponent ≤ 0,
 // so exp cannot overflow and at least one term is exactly 1 (the sum is never 0).
 Matrix log_softmax_rows(const Matrix& x) {
@@ -141,7 +130,7 @@ Tensor softplus(const Tensor& x, Scalar beta, Scalar threshold) {
 // s = softmax(x) = eˣ / Σ eˣ along dim;  Jacobian diag(s) − s sᵀ, applied to dy:
 // dx = s ⊙ (dy − Σ(dy ⊙ s))
 Tensor softmax(const Tensor& x, int dim) {
-  const int axis = softmax_axis("softmax", x, dim);
+  const int axis = storage_axis("softmax", x, dim);
   Matrix value = log_softmax_along(x.value(), axis).array().exp().matrix();
   return make_op("softmax", std::move(value), x.shape(), {x}, [axis](Node& s) {
     const Matrix dot = sum_along(s.grad.cwiseProduct(s.value), axis);
@@ -152,7 +141,7 @@ Tensor softmax(const Tensor& x, int dim) {
 
 // y = log softmax(x) = x − log Σ eˣ along dim;  dx = dy − softmax(x) ⊙ Σ dy
 Tensor log_softmax(const Tensor& x, int dim) {
-  const int axis = softmax_axis("log_softmax", x, dim);
+  const int axis = storage_axis("log_softmax", x, dim);
   Matrix value = log_softmax_along(x.value(), axis);
   return make_op("log_softmax", std::move(value), x.shape(), {x}, [axis](Node& y) {
     const Matrix probabilities = y.value.array().exp().matrix();

@@ -3,6 +3,7 @@
 // node's backward function. Intermediate gradients are dropped after use, as PyTorch does.
 #include "ember/autograd.hpp"
 
+#include <algorithm>
 #include <unordered_set>
 #include <utility>
 
@@ -51,6 +52,16 @@ void add_grad_to(Node& input, const Matrix& g) {
   } else {
     input.add_grad(g);
   }
+}
+
+int storage_axis(const char* op, const Tensor& x, int dim) {
+  const int rank = std::max(x.dim(), 1);
+  const int resolved = dim < 0 ? dim + rank : dim;
+  if (resolved < 0 || resolved >= rank) {
+    throw std::out_of_range(std::string(op) + ": dim " + std::to_string(dim) + " is out of range for shape " +
+                            x.shape().str());
+  }
+  return x.dim() <= 1 ? 1 : resolved;
 }
 
 // ---- backward ----

@@ -8,18 +8,6 @@ namespace ember {
 
 namespace {
 
-// Resolves a possibly negative dim against the tensor's rank; a vector has only dim 0.
-int resolve_dim(const char* op, const Tensor& x, int dim) {
-  const int rank = std::max(x.dim(), 1);
-  const int resolved = dim < 0 ? dim + rank : dim;
-  if (resolved < 0 || resolved >= rank) {
-    throw std::out_of_range(std::string(op) + ": dim " + std::to_string(dim) + " is out of range for shape " +
-                            x.shape().str());
-  }
-  // A vector is stored as one row, so its only dim (0) runs along the row: storage dim 1.
-  return x.dim() <= 1 ? 1 : resolved;
-}
-
 // The shape left after reducing storage dim `dim` (0: rows collapse, 1: columns collapse).
 Shape reduced_shape(const Tensor& x, int dim, bool keepdim) {
   if (x.dim() <= 1) return keepdim ? Shape::vector(1) : Shape::scalar();
@@ -52,7 +40,7 @@ Tensor sum(const Tensor& x) {
 
 // s_j = Σᵢ x_ij (dim 0) or s_i = Σ_j x_ij (dim 1);  dx_ij = ds of its row or column
 Tensor sum(const Tensor& x, int dim, bool keepdim) {
-  const int d = resolve_dim("sum", x, dim);
+  const int d = storage_axis("sum", x, dim);
   const Shape shape = reduced_shape(x, d, keepdim);
   Matrix value = d == 0 ? Matrix(x.value().colwise().sum()) : Matrix(x.value().rowwise().sum());
   return make_op("sum", as_storage(std::move(value), shape), shape, {x}, [d](Node& s) {
@@ -67,14 +55,14 @@ Tensor sum(const Tensor& x, int dim, bool keepdim) {
 Tensor mean(const Tensor& x) { return sum(x) / static_cast<Scalar>(x.numel()); }
 
 Tensor mean(const Tensor& x, int dim, bool keepdim) {
-  const int d = resolve_dim("mean", x, dim);
+  const int d = storage_axis("mean", x, dim);
   const Index n = d == 0 ? x.rows() : x.cols();
   return sum(x, dim, keepdim) / static_cast<Scalar>(n);
 }
 
 // m = max along dim;  dx = dm at the (first) position of the maximum, 0 elsewhere
 Tensor max(const Tensor& x, int dim, bool keepdim) {
-  const int d = resolve_dim("max", x, dim);
+  const int d = storage_axis("max", x, dim);
   const Shape shape = reduced_shape(x, d, keepdim);
   const Index groups = d == 0 ? x.cols() : x.rows();
   Matrix value(1, groups);
@@ -97,7 +85,7 @@ Tensor max(const Tensor& x, int dim, bool keepdim) {
 
 // The index of the (first) maximum along dim: an Int64 tensor, not differentiable.
 Tensor argmax(const Tensor& x, int dim, bool keepdim) {
-  const int d = resolve_dim("argmax", x, dim);
+  const int d = storage_axis("argmax", x, dim);
   const Shape shape = reduced_shape(x, d, keepdim);
   const Index groups = d == 0 ? x.cols() : x.rows();
   Matrix value(1, groups);

@@ -1,8 +1,13 @@
 // The options shared by train, eval and compare, and the data preparation they share.
 #include "cli_options.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <sstream>
 
 #include "commands.hpp"
@@ -54,6 +59,7 @@ DataOptions read_data_options(const cxxopts::ParseResult& args) {
   if (args.count("dataset")) data.dataset = args["dataset"].as<std::string>();
   if (args.count("data")) data.path = args["data"].as<std::string>();
   if (args.count("target")) data.target = args["target"].as<std::string>();
+  if (args.count("target") && data.path.empty()) throw UsageError("--target applies to --data FILE.csv only");
   if (args.count("samples")) {
     const long samples = args["samples"].as<long>();
     if (samples < 1) throw UsageError("--samples must be at least 1, got " + std::to_string(samples));
@@ -95,6 +101,7 @@ TrainConfig read_train_config(const cxxopts::ParseResult& args) {
   config.activation = args["activation"].as<std::string>();
   config.hidden = parse_hidden(args["hidden"].as<std::string>());
   if (args.count("classes")) config.classes = args["classes"].as<int>();
+  if (args.count("classes") && config.classes < 1) throw UsageError("--classes must be at least 1, got " + std::to_string(config.classes));
   try {
     config.init_scheme = nn::parse_init_scheme(args["init-scheme"].as<std::string>());
     nn::make_activation(config.activation);  // an unknown name is a usage error, found before any work
@@ -131,9 +138,17 @@ PreparedData prepare_data(DataOptions data, double test_split, bool standardize,
   // --classes also sets how many classes a generator makes (spiral arms, blobs clusters).
   if (classes > 0 && (data.dataset == "spiral" || data.dataset == "blobs")) data.classes = classes;
   PreparedData prepared;
-  auto [train, test] = load_train_test(data, test_split);
-  prepared.train = std::move(train);
-  prepared.test = std::move(test);
+  try {
+    auto [train, test] = load_train_test(data, test_split);
+    prepared.train = std::move(train);
+    prepared.test = std::move(test);
+  } catch (const DataError& e) {
+    // The data layer names the option first when the option, not the data, is at fault ("--samples
+    // does not apply to iris", "unknown dataset"): a usage error (exit 2), like any other bad option.
+    const std::string message = e.what();
+    if (message.rfind("--", 0) == 0 || message.rfind("unknown dataset", 0) == 0) throw UsageError(message);
+    throw;
+  }
   if (standardize) {
     prepared.standardizer = Standardizer::fit(prepared.train.X);
     prepared.standardizer.apply(prepared.train.X);
@@ -153,10 +168,49 @@ PreparedData prepare_data(DataOptions data, double test_split, bool standardize,
   return prepared;
 }
 
+namespace {
+
+// cxxopts says "Argument 'abc' failed to parse" without the option; find it in argv ("--epochs abc"
+// or "--epochs=abc") so the message names the option, as every other usage error does.
+std::string name_bad_value(const std::string& message, int argc, char** argv) {
+  const std::string open = "\xE2\x80\x98", close = "\xE2\x80\x99";  // cxxopts' quotes: U+2018, U+2019
+  const auto begin = message.find(open), end = message.rfind(close);
+  if (begin == std::string::npos || end == std::string::npos || end < begin + open.size()) return message;
+  const std::string value = message.substr(begin + open.size(), end - begin - open.size());
+  std::string option;
+  for (int i = 1; i < argc && option.empty(); ++i) {
+    const std::string arg = argv[i];
+    const auto equals = arg.find('=');
+    if (arg.rfind("--", 0) == 0 && equals != std::string::npos && arg.substr(equals + 1) == value) option = arg.substr(0, equals);
+    else if (arg.rfind("-", 0) == 0 && i + 1 < argc && argv[i + 1] == value) option = arg;
+  }
+  if (option.empty()) return message;
+  const bool whole = option == "--epochs" || option == "--batch-size" || option == "--samples" || option == "--threads" ||
+                     option == "--seeds" || option == "--classes";
+  const char* expected = option == "--seed" ? "a whole number >= 0" : whole ? "a whole number" : "a number";
+  return option + ": expected " + expected + ", got \"" + value + "\"";
+}
+
+}  // namespace
+
 cxxopts::ParseResult parse_or_usage(cxxopts::Options& options, int argc, char** argv) {
-  auto args = options.parse(argc, argv);
-  if (!args.unmatched().empty()) throw UsageError("unexpected argument \"" + args.unmatched().front() + "\"");
-  return args;
+  try {
+    auto args = options.parse(argc, argv);
+    if (!args.unmatched().empty()) throw UsageError("unexpected argument \"" + args.unmatched().front() + "\"");
+    return args;
+  } catch (const cxxopts::exceptions::incorrect_argument_type& e) {
+    throw UsageError(name_bad_value(e.what(), argc, argv));
+  }
+}
+
+void check_writable_destination(const std::string& path, const char* option) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw UsageError(std::string(option) + " " + path + ": is a directory, expected a file name");
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const std::string cannot = std::string(option) + " " + path + ": cannot write into directory " + dir + ": ";
+  if (access(dir.c_str(), W_OK) != 0) throw std::runtime_error(cannot + std::strerror(errno));
+  if (!std::filesystem::is_directory(dir, ec)) throw std::runtime_error(cannot + std::strerror(ENOTDIR));
 }
 
 std::string format_fixed(double value, int decimals) {

@@ -38,6 +38,10 @@ PreparedData prepare_data(DataOptions data, double test_split, bool standardize,
 // Parses argv, turning cxxopts' complaints and stray positional arguments into UsageError.
 cxxopts::ParseResult parse_or_usage(cxxopts::Options& options, int argc, char** argv);
 
+// Fails before the work, not after it, when `path` (the value of `option`, e.g. "--save") could not
+// be written: a directory (usage error), or a folder that is missing or not writable.
+void check_writable_destination(const std::string& path, const char* option);
+
 std::string format_fixed(double value, int decimals);  // "0.9333", "nan" -> "-"
 
 }  // namespace ember::cli

@@ -99,6 +99,8 @@ int cmd_compare(int argc, char** argv) {
   if (args.count("target-accuracy")) config.target_accuracy = args["target-accuracy"].as<double>();
   const std::string csv_path = args.count("csv") ? args["csv"].as<std::string>() : "";
   const std::string plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
+  if (!csv_path.empty()) check_writable_destination(csv_path, "--csv");
+  if (!plot_path.empty()) check_writable_destination(plot_path, "--plot");
 
   PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.base.classes);
   try {

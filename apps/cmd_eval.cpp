@@ -80,6 +80,9 @@ int cmd_eval(int argc, char** argv) {
   }
   if (!args.count("model")) throw UsageError("--model FILE is required");
   const std::string activation = args.count("activation") ? args["activation"].as<std::string>() : "";
+  if (!activation.empty()) {
+    try { nn::make_activation(activation); } catch (const std::invalid_argument& e) { throw UsageError(std::string("--activation: ") + e.what()); }
+  }
   const LoadedModel loaded = load_model(args["model"].as<std::string>(), activation);
   PreparedData prepared = prepare_data(read_data_options(args), read_test_split(args), false);
   Dataset& data = prepared.test.size() > 0 ? prepared.test : prepared.train;

@@ -73,6 +73,10 @@ int cmd_predict(int argc, char** argv) {
   if (!args.count("model")) throw UsageError("--model FILE is required");
   if (!args.count("data")) throw UsageError("--data FILE.csv is required");
   const std::string activation = args.count("activation") ? args["activation"].as<std::string>() : "";
+  if (!activation.empty()) {
+    try { nn::make_activation(activation); } catch (const std::invalid_argument& e) { throw UsageError(std::string("--activation: ") + e.what()); }
+  }
+  if (args.count("output")) check_writable_destination(args["output"].as<std::string>(), "--output");
   const LoadedModel loaded = load_model(args["model"].as<std::string>(), activation);
   FeatureTable table = read_inputs(args["data"].as<std::string>(), loaded.info, loaded.model->input_size());
   if (!loaded.info.mean.empty()) Standardizer{loaded.info.mean, loaded.info.stddev}.apply(table.X);

@@ -46,15 +46,6 @@ std::string log_csv(const std::vector<EpochStats>& epochs) {
   return csv.str();
 }
 
-// Fails before training, not after an hour of it, when the model file could not be written.
-void check_writable_destination(const std::string& path, const char* option) {
-  const auto slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  if (access(dir.c_str(), W_OK) != 0) {
-    throw std::runtime_error(std::string(option) + " " + path + ": cannot write into directory " + dir + ": " + std::strerror(errno));
-  }
-}
-
 nlohmann::json summary_json(const FitResult& result, const cxxopts::ParseResult& args, const std::string& model_path) {
   nlohmann::json summary;
   const EpochStats& last = result.epochs.back();
@@ -137,8 +128,9 @@ int cmd_train(int argc, char** argv) {
   progress.clear();
   if (!log_path.empty()) write_text_file_atomic(log_path, log_csv(result.epochs));
   if (result.stopped_early) {
-    std::cerr << "ember train: interrupted after " << result.epochs.size() << " complete epoch(s)";
+    std::cerr << "ember train: interrupted: stopped at the end of a batch, after " << result.epochs.size() << " complete epoch(s)";
     if (save_path.empty()) std::cerr << "; nothing saved\n";
+    else if (result.epochs.empty()) std::cerr << "; nothing saved, " << save_path << " is unchanged\n";
     else std::cerr << "\n";
   }
   if (!save_path.empty() && !(result.stopped_early && result.epochs.empty())) {

@@ -3,6 +3,7 @@
 // a diverging run). Each command lives in its own cmd_*.cpp.
 #include <cxxopts.hpp>
 #include <iostream>
+#include <new>
 #include <string>
 
 #include "commands.hpp"
@@ -61,6 +62,10 @@ int main(int argc, char** argv) {
     } catch (const cxxopts::exceptions::exception& e) {
       std::cerr << "ember " << name << ": " << e.what() << "\n(see 'ember " << name << " --help')\n";
       return 2;
+    } catch (const std::bad_alloc&) {
+      std::cerr << "ember " << name << ": error: out of memory: the data or the model is too large for this machine "
+                   "(check --samples, --hidden and --batch-size)\n";
+      return 1;
     } catch (const std::exception& e) {
       std::cerr << "ember " << name << ": error: " << e.what() << "\n";
       return 1;

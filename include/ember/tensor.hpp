@@ -62,12 +62,15 @@ struct Node {
   std::function<void(Node& self)> backward;      // adds self.grad's share into each parent's grad
 
   // Gradients accumulate (+=), as in PyTorch; resetting is explicit (zero_grad).
+  // noalias(): g is made from other nodes (the output's grad, the inputs' values), never from this
+  // node's grad, so Eigen may write a product straight into `grad` instead of into a temporary first.
   template <typename Derived>
   void add_grad(const Eigen::MatrixBase<Derived>& g) {
     if (grad.size() == 0) {
-      grad = g;
+      grad.resize(g.rows(), g.cols());
+      grad.noalias() = g;
     } else {
-      grad += g;
+      grad.noalias() += g;
     }
   }
 

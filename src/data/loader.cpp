@@ -34,7 +34,7 @@ void DataLoader::batch(Index b, Matrix& X, std::vector<int>& y) const {
                     " batches)");
   }
   const Index first = b * batch_size_;
-  const Index rows = std::min(batch_size_, size() - first);
+  const Index rows = batch_rows(b);
   X.resize(rows, X_.cols());  // no reallocation when the shape is unchanged
   y.resize(static_cast<std::size_t>(rows));
   for (Index i = 0; i < rows; ++i) {

@@ -62,8 +62,8 @@ Tensor tanh(const Tensor& x) {
 Tensor relu(const Tensor& x) {
   Matrix value = x.value().cwiseMax(Scalar(0));
   return make_op("relu", std::move(value), x.shape(), {x}, [](Node& y) {
-    const auto positive = (y.parents[0]->value.array() > 0).cast<Scalar>();
-    add_grad_exact(*y.parents[0], (y.grad.array() * positive).matrix());
+    const auto positive = y.parents[0]->value.array() > 0;
+    add_grad_exact(*y.parents[0], positive.select(y.grad.array(), Scalar(0)).matrix());
   });
 }
 

@@ -28,6 +28,7 @@ Tensor make_op(const char* op, Matrix value, Shape shape, std::initializer_list<
   for (const Tensor& input : inputs) needs_grad = needs_grad || (input.defined() && input.requires_grad());
   if (grad_enabled && needs_grad) {
     node.requires_grad = true;
+    node.parents.reserve(inputs.size());
     for (const Tensor& input : inputs) {
       // An absent optional input (a Linear without bias) keeps its slot, so parents[i] is input i.
       node.parents.push_back(input.defined() ? input.node_ptr() : std::make_shared<Node>());

@@ -1,6 +1,8 @@
 // save_model / load_model: MyModel <-> safetensors tensors + "ember." metadata.
 #include "ember/io/model_file.hpp"
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "ember/io/safetensors.hpp"
@@ -131,6 +133,21 @@ LoadedModel load_model(const std::string& path, const std::string& activation) {
                    std::to_string(info.stddev.size()) + " deviations for " + std::to_string(d) + " inputs");
   }
   if (!info.feature_names.empty() && info.feature_names.size() != d) fail(path, "feature names do not match the input size");
+  // One name per class: a one-output (sigmoid) model has two classes. More names than outputs would
+  // let `ember eval` score labels the model cannot predict.
+  const std::size_t classes = loaded.model->num_classes() == 1 ? 2 : static_cast<std::size_t>(loaded.model->num_classes());
+  if (!info.class_names.empty() && info.class_names.size() != classes) {
+    fail(path, "metadata \"ember.class_names\" has " + std::to_string(info.class_names.size()) + " names for " +
+                   std::to_string(classes) + " classes");
+  }
+  // The training split's statistics: finite, and deviations positive (Standardizer::fit never
+  // stores a 0), else every standardized input would be infinite or NaN.
+  for (std::size_t j = 0; j < info.mean.size(); ++j) {
+    if (!std::isfinite(info.mean[j]) || !std::isfinite(info.stddev[j]) || !(info.stddev[j] > 0)) {
+      fail(path, "standardization of input " + std::to_string(j) + " is not usable (mean " + std::to_string(info.mean[j]) +
+                     ", std " + std::to_string(info.stddev[j]) + ")");
+    }
+  }
   return loaded;
 }
 

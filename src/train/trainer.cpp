@@ -113,7 +113,7 @@ FitResult fit(nn::MyModel& model, const Dataset& train, const Dataset& test, con
   const int num_classes = train.num_classes();
   FitResult result;
   const auto run_start = std::chrono::steady_clock::now();
-  Matrix xb;
+  Tensor xb;  // the batch is gathered straight into this tensor's storage: no copy per step
   std::vector<int> yb;
   for (int epoch = 1; epoch <= config.epochs; ++epoch) {
     const auto epoch_start = std::chrono::steady_clock::now();
@@ -125,9 +125,13 @@ FitResult fit(nn::MyModel& model, const Dataset& train, const Dataset& test, con
     loader.start_epoch();
     const Index batches = loader.num_batches();
     for (Index b = 0; b < batches; ++b) {
-      loader.batch(b, xb, yb);
+      // A new tensor for the first batch and for a last, shorter one; otherwise the previous step's
+      // graph, the only other holder of xb, is gone, and its storage can be overwritten.
+      const Index rows = loader.batch_rows(b);
+      if (!xb.defined() || xb.rows() != rows) xb = Tensor::from_matrix(Matrix(rows, train.num_features()));
+      loader.batch(b, xb.mutable_value(), yb);
       std::vector<Tensor> pre_activations;
-      const Tensor logits = model.logits(Tensor::from_matrix(xb), config.diagnostics ? &pre_activations : nullptr);
+      const Tensor logits = model.logits(xb, config.diagnostics ? &pre_activations : nullptr);
       const Tensor loss = classification_loss(logits, yb);
       const double loss_value = loss.item();
       if (!std::isfinite(loss_value)) {

@@ -5,6 +5,7 @@
 // Usage:  loader.start_epoch();  for (Index b = 0; b < loader.num_batches(); ++b) loader.batch(b, xb, yb);
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "ember/data/dataset.hpp"
@@ -28,6 +29,7 @@ class DataLoader {
   Index size() const { return X_.rows(); }
   Index batch_size() const { return batch_size_; }
   Index num_batches() const { return (size() + batch_size_ - 1) / batch_size_; }
+  Index batch_rows(Index b) const { return std::min(batch_size_, size() - b * batch_size_); }  // rows of batch b
   const std::vector<Index>& order() const { return order_; }  // this epoch's row order (N)
 
   // Rows of batch b (0-based) into X (B, D) and y (B); they keep their storage when B is unchanged,

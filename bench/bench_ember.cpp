@@ -1,0 +1,98 @@
+// Ember's training step as a user writes it, timed: logits = model.logits(x); loss =
+// cross_entropy(logits, y); zero_grad; backward; step. And a Fashion-MNIST epoch through fit().
+#include <chrono>
+#include <string>
+
+#include "ember/data/idx.hpp"
+#include "ember/nn/loss.hpp"
+#include "ember/nn/mymodel.hpp"
+#include "ember/nn/optim.hpp"
+#include "ember/threads.hpp"
+#include "ember/train/trainer.hpp"
+#include "workloads.hpp"
+
+using namespace ember;
+
+namespace {
+
+std::unique_ptr<nn::Optimizer> make(const std::string& optimizer, const std::vector<Tensor>& params) {
+  if (optimizer == "adam") return std::make_unique<nn::Adam>(params, Scalar(1e-3));
+  return std::make_unique<nn::SGD>(params, Scalar(0.01));
+}
+
+}  // namespace
+
+void bench_ember(const Workload& w, const std::string& optimizer, int threads, double scale, bool breakdown) {
+  set_num_threads(threads);
+  Generator gen(1);
+  nn::MyModel model(w.inputs, w.classes, gen, "relu", {w.hidden1, w.hidden2});
+  Matrix X(w.batch, w.inputs);
+  for (Index i = 0; i < X.size(); ++i) X.data()[i] = static_cast<Scalar>(gen.normal(0, 1));
+  std::vector<int> y(static_cast<std::size_t>(w.batch));
+  for (int& label : y) label = static_cast<int>(gen.below(static_cast<std::uint32_t>(w.classes)));
+  const Tensor x = Tensor::from_matrix(X);
+  auto opt = make(optimizer, model.parameters());
+  const int steps = std::max(5, static_cast<int>(w.steps * scale));
+  const int warmup = std::max(3, steps / 10);
+  auto step = [&] {
+    const Tensor logits = model.logits(x);
+    const Tensor loss = nn::cross_entropy(logits, y);
+    opt->zero_grad();
+    loss.backward();
+    opt->step();
+  };
+  print_result("ember", w.name, optimizer, threads, time_steps(step, steps, warmup));
+  if (!breakdown) return;
+  // Where a step's time goes: each phase timed alone (the graph of the forward is kept for backward).
+  Tensor logits, loss;
+  auto phase = [&](const char* name, auto&& run_before, auto&& timed) {
+    std::vector<double> us;
+    for (int i = 0; i < steps; ++i) {
+      run_before();
+      const auto start = std::chrono::steady_clock::now();
+      timed();
+      us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(us.begin(), us.end());
+    std::printf("#breakdown\t%s\t%s\t%s\t%.3f\n", w.name, optimizer.c_str(), name, us[us.size() / 2]);
+  };
+  auto nothing = [] {};
+  phase("forward", nothing, [&] { logits = model.logits(x); });
+  phase("loss", [&] { logits = model.logits(x); }, [&] { loss = nn::cross_entropy(logits, y); });
+  phase("zero_grad+backward", [&] { logits = model.logits(x); loss = nn::cross_entropy(logits, y); },
+        [&] { opt->zero_grad(); loss.backward(); });
+  phase("optimizer_step", [&] { logits = model.logits(x); loss = nn::cross_entropy(logits, y); opt->zero_grad(); loss.backward(); },
+        [&] { opt->step(); });
+  phase("free_graph", [&] { logits = model.logits(x); loss = nn::cross_entropy(logits, y); },
+        [&] { logits = Tensor(); loss = Tensor(); });
+}
+
+// A Fashion-MNIST epoch (60,000 images, 469 batches of 128, Adam) through fit(), as `ember train` runs it
+// without a test set. Loading the files is not timed.
+void bench_ember_epoch(const std::string& optimizer, int threads, int repeats) {
+  set_num_threads(threads);
+  const Dataset train = fashion_mnist("", true);
+  const Dataset no_test;
+  TrainConfig config;
+  config.epochs = 1;
+  config.batch_size = 128;
+  config.optimizer = optimizer;
+  config.lr = optimizer == "adam" ? 1e-3 : 0.01;
+  std::vector<double> us;
+  long rss_first = 0;
+  for (int r = 0; r < repeats + 1; ++r) {
+    auto model = build_model(config, train.num_features(), train.num_classes());
+    const auto start = std::chrono::steady_clock::now();
+    fit(*model, train, no_test, config);
+    const double elapsed = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+    if (r == 0) rss_first = resident_kib();  // the first run warms up (page faults, caches)
+    else us.push_back(elapsed);
+  }
+  std::sort(us.begin(), us.end());
+  Timing t;
+  t.median_us = us[us.size() / 2];
+  t.q1_us = us[us.size() / 4];
+  t.q3_us = us[us.size() * 3 / 4];
+  t.rss_growth_kib = resident_kib() - rss_first;
+  print_result("ember", "epoch", optimizer, threads, t);
+}

@@ -1,0 +1,63 @@
+// ember_bench: times Ember's and plain Eigen's training step on the workloads of workloads.hpp, and
+// a Fashion-MNIST epoch. Prints one tab-separated line per measurement (see print_result).
+//   ember_bench [--threads N] [--impl ember,eigen] [--workloads tiny,fashion,wide,epoch]
+//               [--optimizers sgd,adam] [--scale F] [--epochs-repeat R] [--breakdown]
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "workloads.hpp"
+
+void bench_ember(const Workload& w, const std::string& optimizer, int threads, double scale, bool breakdown);
+void bench_ember_epoch(const std::string& optimizer, int threads, int repeats);
+void bench_eigen(const Workload& w, const std::string& optimizer, int threads, double scale);
+
+namespace {
+
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> items;
+  std::stringstream in(list);
+  for (std::string item; std::getline(in, item, ',');) items.push_back(item);
+  return items;
+}
+
+bool has(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int threads = 1, epoch_repeats = 5;
+  double scale = 1;
+  bool breakdown = false;
+  std::vector<std::string> impls{"ember", "eigen"}, names{"tiny", "fashion", "wide", "epoch"}, optimizers{"sgd", "adam"};
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const char* value = i + 1 < argc ? argv[i + 1] : "";
+    if (arg == "--threads") threads = std::atoi(value), ++i;
+    else if (arg == "--impl") impls = split(value), ++i;
+    else if (arg == "--workloads") names = split(value), ++i;
+    else if (arg == "--optimizers") optimizers = split(value), ++i;
+    else if (arg == "--scale") scale = std::atof(value), ++i;
+    else if (arg == "--epochs-repeat") epoch_repeats = std::atoi(value), ++i;
+    else if (arg == "--breakdown") breakdown = true;
+    else {
+      std::fprintf(stderr, "ember_bench: unknown option %s\n", arg.c_str());
+      return 2;
+    }
+  }
+  std::printf("#impl\tworkload\toptimizer\tthreads\tmedian_us\tq1_us\tq3_us\tallocs_per_step\trss_growth_kib\tfaults_per_step\n");
+  for (const Workload& w : workloads()) {
+    if (!has(names, w.name)) continue;
+    for (const std::string& opt : optimizers) {
+      if (has(impls, "ember")) bench_ember(w, opt, threads, scale, breakdown);
+      if (has(impls, "eigen")) bench_eigen(w, opt, threads, scale);
+    }
+  }
+  if (has(names, "epoch") && has(impls, "ember"))
+    for (const std::string& opt : optimizers) bench_ember_epoch(opt, threads, epoch_repeats);
+  return 0;
+}

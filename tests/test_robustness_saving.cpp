@@ -1,0 +1,319 @@
+// Saving loses nothing: `ember train --save F` interrupted by SIGINT or SIGTERM stops at the end of a
+// batch, says so, exits 130, and leaves F either as it was or as a complete new model -- never torn,
+// never a stray temporary beside it. A full disk and an unwritable folder are one clear error with
+// the old file whole. The processes are started with fork/exec and signalled with kill(); each case
+// takes a few seconds at most. The atomic write itself is unit-tested in test_io_safetensors.cpp.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli_runner.hpp"
+#include "ember/io/model_file.hpp"
+
+using ember_test::read_file;
+using ember_test::run_ember;
+using ember_test::TempDir;
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// `ember args...` in the background, stdout and stderr into files, stdin from /dev/null.
+class Process {
+ public:
+  Process(const std::vector<std::string>& args, const std::string& out, const std::string& err) : out_(out), err_(err) {
+    std::vector<std::string> words{EMBER_BINARY};
+    words.insert(words.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {  // the child: only async-signal-safe calls until exec
+      const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int in = ::open("/dev/null", O_RDONLY);
+      if (o < 0 || e < 0 || in < 0) ::_exit(127);
+      ::dup2(in, 0);
+      ::dup2(o, 1);
+      ::dup2(e, 2);
+      sigset_t none;  // the test runner may block signals; the child must see them
+      sigemptyset(&none);
+      ::sigprocmask(SIG_SETMASK, &none, nullptr);
+      ::signal(SIGINT, SIG_DFL);
+      ::signal(SIGTERM, SIG_DFL);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+  }
+  ~Process() {
+    if (pid_ > 0 && !reaped_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  // True once `ember` itself (not the forked copy of this test program before exec, which has the
+  // test runner's handlers) handles SIGINT and SIGTERM: bits 1 and 14 of SigCgt in
+  // /proc/<pid>/status. From then on a signal asks it to stop rather than killing it.
+  bool handles_signals() const {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/" + std::to_string(pid_) + "/exe", ec);
+    if (ec || exe != fs::canonical(EMBER_BINARY)) return false;
+    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("SigCgt:", 0) == 0) {
+        const unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
+        return (mask >> (SIGINT - 1) & 1) && (mask >> (SIGTERM - 1) & 1);
+      }
+    }
+    return false;
+  }
+
+  // Polls `ready` every few milliseconds for up to `seconds`.
+  template <typename Ready>
+  bool wait_until(Ready ready, double seconds) const {
+    const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+    while (Clock::now() < deadline) {
+      if (ready()) return true;
+      if (exited()) return ready();
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return false;
+  }
+
+  void signal(int sig) const { REQUIRE(::kill(pid_, sig) == 0); }
+
+  // Waits up to `seconds` for the exit; the raw wait status, or -1 (then the process is killed).
+  int wait(double seconds) {
+    const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+    while (Clock::now() < deadline) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        reaped_ = true;
+        return status;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return -1;
+  }
+
+  std::string out() const { return read_file(out_); }
+  std::string err() const { return read_file(err_); }
+
+ private:
+  bool exited() const {
+    // A zombie still has /proc/<pid>; its State line says Z.
+    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("State:", 0) == 0) return line.find('Z') != std::string::npos;
+    }
+    return true;
+  }
+
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  std::string out_, err_;
+};
+
+// Everything in `dir` other than the given names (a leftover "m.safetensors.tmp.*" shows up here).
+std::vector<std::string> other_files(const TempDir& dir, const std::vector<std::string>& expected) {
+  std::vector<std::string> others;
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    const std::string name = entry.path().filename().string();
+    if (std::find(expected.begin(), expected.end(), name) == expected.end()) others.push_back(name);
+  }
+  return others;
+}
+
+// The model at `path` is whole: ember::load_model reads it, with the moons model's sizes.
+void check_loads(const std::string& path) {
+  INFO(path);
+  ember::LoadedModel loaded;
+  REQUIRE_NOTHROW(loaded = ember::load_model(path));
+  CHECK(loaded.model->input_size() == 2);
+  CHECK(loaded.model->num_classes() == 1);
+}
+
+// A moons run long enough to interrupt: each epoch is quick (epoch lines show progress), and
+// there are far more epochs than any test waits for.
+std::vector<std::string> long_run(const std::string& save) {
+  std::vector<std::string> args{"train", "--dataset", "moons", "--samples", "2000", "--epochs", "1000000", "--seed", "1"};
+  if (!save.empty()) args.insert(args.end(), {"--save", save});
+  return args;
+}
+
+void interrupt_after_an_epoch(int sig) {
+  TempDir dir;
+  const std::string model = dir.file("m.safetensors");
+  REQUIRE(run_ember("train --dataset moons --samples 200 --epochs 1 --seed 7 --save " + model).status == 0);
+  const std::string before = read_file(model);
+
+  Process train(long_run(model), dir.file("out"), dir.file("err"));
+  REQUIRE(train.wait_until([&] { return train.out().find("train loss") != std::string::npos; }, 60));
+  train.signal(sig);
+  const int status = train.wait(30);
+  REQUIRE(status != -1);
+  INFO("stderr: " << train.err());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(train.err().find("interrupted: stopped at the end of a batch, after ") != std::string::npos);
+  CHECK(train.err().find("saved model to " + model) != std::string::npos);
+  // Asked to save, it saved the model it had: a complete new file, not the old one, not torn.
+  CHECK(read_file(model) != before);
+  check_loads(model);
+  CHECK(other_files(dir, {"m.safetensors", "out", "err"}).empty());
+}
+
+}  // namespace
+
+TEST_CASE("SIGINT during train --save stops at the end of a batch, saves a whole model and exits 130", "[robustness]") {
+  interrupt_after_an_epoch(SIGINT);
+}
+
+TEST_CASE("SIGTERM during train --save stops at the end of a batch, saves a whole model and exits 130", "[robustness]") {
+  interrupt_after_an_epoch(SIGTERM);
+}
+
+TEST_CASE("An interrupt before the first epoch ends saves nothing and leaves the old model file as it was", "[robustness]") {
+  TempDir dir;
+  const std::string model = dir.file("m.safetensors");
+  REQUIRE(run_ember("train --dataset moons --samples 200 --epochs 1 --seed 7 --save " + model).status == 0);
+  const std::string before = read_file(model);
+  // One sample per batch and 400,000 samples: the first epoch lasts far longer than the test waits.
+  Process train({"train", "--dataset", "moons", "--samples", "500000", "--batch-size", "1", "--epochs", "5", "--save", model},
+                dir.file("out"), dir.file("err"));
+  REQUIRE(train.wait_until([&] { return train.handles_signals(); }, 60));
+  train.signal(SIGINT);
+  const int status = train.wait(30);
+  REQUIRE(status != -1);
+  INFO("stderr: " << train.err());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(train.err().find("stopped at the end of a batch, after 0 complete epoch(s); nothing saved, " + model + " is unchanged") !=
+        std::string::npos);
+  CHECK(train.out().empty());
+  CHECK((read_file(model) == before));
+  CHECK(other_files(dir, {"m.safetensors", "out", "err"}).empty());
+}
+
+TEST_CASE("Without --save an interrupted run says nothing was saved and writes no file", "[robustness]") {
+  TempDir dir;
+  Process train(long_run(""), dir.file("out"), dir.file("err"));
+  REQUIRE(train.wait_until([&] { return train.out().find("train loss") != std::string::npos; }, 60));
+  train.signal(SIGINT);
+  const int status = train.wait(30);
+  REQUIRE(status != -1);
+  INFO("stderr: " << train.err());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(train.err().find("stopped at the end of a batch") != std::string::npos);
+  CHECK(train.err().find("; nothing saved") != std::string::npos);
+  CHECK(other_files(dir, {"out", "err"}).empty());
+}
+
+TEST_CASE("A second Ctrl-C kills at once, and the model file is still the old one or a whole new one", "[robustness]") {
+  TempDir dir;
+  const std::string model = dir.file("m.safetensors");
+  REQUIRE(run_ember("train --dataset moons --samples 200 --epochs 1 --seed 7 --save " + model).status == 0);
+  const std::string before = read_file(model);
+  Process train(long_run(model), dir.file("out"), dir.file("err"));
+  REQUIRE(train.wait_until([&] { return train.out().find("train loss") != std::string::npos; }, 60));
+  train.signal(SIGINT);
+  train.signal(SIGINT);
+  const int status = train.wait(30);
+  REQUIRE(status != -1);
+  // Killed by the second SIGINT, or (rarely) done with the first before the second arrived.
+  CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) || (WIFEXITED(status) && WEXITSTATUS(status) == 130)));
+  if (read_file(model) != before) check_loads(model);
+  // A kill during the save may leave its temporary behind, never a torn model under the real name.
+  for (const std::string& name : other_files(dir, {"m.safetensors", "out", "err"})) CHECK(name.rfind("m.safetensors.tmp.", 0) == 0);
+}
+
+// ---- a full disk and an unwritable folder ----
+
+namespace {
+
+// A 16 KiB tmpfs mounted on `dir` for the scope (needs root and CAP_SYS_ADMIN); `mounted` says
+// whether it worked.
+struct TinyDisk {
+  std::string dir;
+  bool mounted;
+  explicit TinyDisk(const std::string& path) : dir(path) {
+    fs::create_directories(dir);
+    mounted = ::geteuid() == 0 && std::system(("mount -t tmpfs -o size=16k tmpfs '" + dir + "' 2>/dev/null").c_str()) == 0;
+  }
+  ~TinyDisk() {
+    if (mounted) std::system(("umount '" + dir + "'").c_str());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("A full disk is one clear error that leaves the old model file whole and no temporary", "[robustness]") {
+  TempDir dir;
+  const std::string source = dir.file("old.safetensors");
+  REQUIRE(run_ember("train --dataset iris --epochs 1 --save " + source).status == 0);  // about 11 KB
+  const std::string before = read_file(source);
+
+  TinyDisk disk(dir.file("disk"));
+  const std::string model = disk.dir + "/m.safetensors";
+  std::ofstream(model, std::ios::binary) << before;
+  REQUIRE(read_file(model) == before);
+  ember_test::CliResult r;
+  std::string reason;
+  if (disk.mounted) {
+    // The old file fills most of the 16 KiB: the new one cannot fit beside it.
+    r = run_ember("train --dataset iris --epochs 1 --seed 3 --save " + model);
+    reason = "No space left on device";
+  } else {
+    // No tmpfs without root: a file-size limit fails the write the same way (EFBIG). SIGXFSZ is
+    // ignored, as a shell's `trap '' XFSZ`, so the write reports an error instead of killing.
+    WARN("cannot mount a tmpfs here: simulating the full disk with ulimit -f");
+    const std::string command = "trap '' XFSZ; ulimit -f 8; exec " + std::string(EMBER_BINARY) +
+                                " train --dataset iris --epochs 1 --seed 3 --save " + model + " >" + dir.file("out") +
+                                " 2>" + dir.file("err") + " </dev/null";
+    const int raw = std::system(command.c_str());
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    r.err = read_file(dir.file("err"));
+    reason = "File too large";
+  }
+  INFO("stderr: " << r.err);
+  CHECK(r.status == 1);
+  CHECK(r.err.find("ember train: error: cannot write '" + model + "': write failed: " + reason) != std::string::npos);
+  CHECK((read_file(model) == before));
+  std::size_t entries = 0;
+  for (const auto& entry : fs::directory_iterator(disk.dir)) entries += entry.path().filename() == "m.safetensors" ? 1 : 100;
+  CHECK(entries == 1);  // no temporary left on the full disk
+}
+
+TEST_CASE("A read-only folder is refused before training, naming the option and the reason", "[robustness]") {
+  TempDir dir;
+  TinyDisk disk(dir.file("ro"));
+  if (!disk.mounted) {
+    WARN("cannot mount a tmpfs here: skipping the read-only file system case");
+    return;
+  }
+  REQUIRE(std::system(("mount -o remount,ro '" + disk.dir + "'").c_str()) == 0);
+  const auto r = run_ember("train --dataset iris --epochs 1 --save " + disk.dir + "/m.safetensors");
+  INFO("stderr: " << r.err);
+  CHECK(r.status == 1);
+  CHECK(r.err.find("--save " + disk.dir + "/m.safetensors: cannot write into directory " + disk.dir +
+                   ": Read-only file system") != std::string::npos);
+  CHECK(r.out.empty());  // refused before the first epoch
+}

@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "safetensors_bytes.hpp"
 #include "ember/io/atomic_file.hpp"
 #include "ember/io/safetensors.hpp"
 
@@ -52,16 +53,8 @@ void write_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
 
-std::string u64_le(std::uint64_t value) {
-  std::string bytes;
-  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-  return bytes;
-}
-
-// A safetensors file from a header text and `data_bytes` zero bytes of data.
-std::string crafted(const std::string& header, std::size_t data_bytes) {
-  return u64_le(header.size()) + header + std::string(data_bytes, '\0');
-}
+using ember_test::crafted;
+using ember_test::u64_le;
 
 // A header with one F32 entry: name, shape and offsets given as JSON text.
 std::string one_entry(const std::string& name, const std::string& shape, const std::string& offsets) {

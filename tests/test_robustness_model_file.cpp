@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 
+#include "safetensors_bytes.hpp"
 #include "ember/data/idx.hpp"
 #include "ember/io/model_file.hpp"
 #include "ember/io/safetensors.hpp"
@@ -21,16 +22,8 @@ using ember::ModelFileError;
 
 namespace {
 
-std::string u64_le(std::uint64_t value) {
-  std::string bytes;
-  for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-  return bytes;
-}
-
-// A safetensors file: header text, then `data_bytes` zero bytes.
-std::string crafted(const std::string& header, std::size_t data_bytes) {
-  return u64_le(header.size()) + header + std::string(data_bytes, '\0');
-}
+using ember_test::crafted;
+using ember_test::u64_le;
 
 std::string entry(const std::string& name, const std::string& shape, const std::string& offsets) {
   return "\"" + name + "\":{\"dtype\":\"F32\",\"shape\":" + shape + ",\"data_offsets\":" + offsets + "}";

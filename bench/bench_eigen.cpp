@@ -2,13 +2,13 @@
 // no tensors and every buffer allocated once. Same storage (row-major float32), same products,
 // same loss and optimizers; what Ember costs above this is the price of autograd.
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include <Eigen/Core>
 
 #include "ember/random.hpp"
 #include "ember/scalar.hpp"
-#include "ember/threads.hpp"
 #include "workloads.hpp"
 
 namespace {
@@ -104,16 +104,20 @@ struct PlainMlp {
 
 }  // namespace
 
-void bench_eigen(const Workload& w, const std::string& optimizer, int threads, double scale) {
-  ember::set_num_threads(threads);
+Step make_eigen_step(const Workload& w, const std::string& optimizer) {
   ember::Generator gen(1);
-  PlainMlp model(w, gen);
-  Matrix X(w.batch, w.inputs);
-  for (long i = 0; i < X.size(); ++i) X.data()[i] = static_cast<float>(gen.normal(0, 1));
-  std::vector<int> y(static_cast<std::size_t>(w.batch));
-  for (int& label : y) label = static_cast<int>(gen.uniform(0, static_cast<double>(w.classes))) % static_cast<int>(w.classes);
+  struct Setup {
+    PlainMlp model;
+    Matrix X;
+    std::vector<int> y;
+  };
+  auto s = std::make_shared<Setup>(Setup{PlainMlp(w, gen), Matrix(w.batch, w.inputs), {}});
+  for (long i = 0; i < s->X.size(); ++i) s->X.data()[i] = static_cast<float>(gen.normal(0, 1));
+  s->y.resize(static_cast<std::size_t>(w.batch));
+  for (int& label : s->y) label = static_cast<int>(gen.below(static_cast<std::uint32_t>(w.classes)));
   const bool use_adam = optimizer == "adam";
-  const int steps = std::max(5, static_cast<int>(w.steps * scale));
-  const Timing t = time_steps([&] { model.step(X, y); model.update(use_adam); }, steps, std::max(3, steps / 10));
-  print_result("eigen", w.name, optimizer, threads, t);
+  return [s, use_adam] {
+    s->model.step(s->X, s->y);
+    s->model.update(use_adam);
+  };
 }

@@ -22,28 +22,48 @@ std::unique_ptr<nn::Optimizer> make(const std::string& optimizer, const std::vec
 
 }  // namespace
 
-void bench_ember(const Workload& w, const std::string& optimizer, int threads, double scale, bool breakdown) {
-  set_num_threads(threads);
+namespace {
+
+// What one Ember step needs, kept alive by the Step that uses it.
+struct EmberSetup {
+  nn::MyModel model;
+  Tensor x;
+  std::vector<int> y;
+  std::unique_ptr<nn::Optimizer> optimizer;
+
+  EmberSetup(const Workload& w, const std::string& optimizer_name, const std::string& activation, Generator& gen)
+      : model(w.inputs, w.classes, gen, activation, {w.hidden1, w.hidden2}) {
+    Matrix X(w.batch, w.inputs);
+    for (Index i = 0; i < X.size(); ++i) X.data()[i] = static_cast<Scalar>(gen.normal(0, 1));
+    x = Tensor::from_matrix(std::move(X));
+    y.resize(static_cast<std::size_t>(w.batch));
+    for (int& label : y) label = static_cast<int>(gen.below(static_cast<std::uint32_t>(w.classes)));
+    optimizer = make(optimizer_name, model.parameters());
+  }
+
+  Tensor forward() { return model.logits(x); }
+  Tensor loss(const Tensor& logits) { return nn::cross_entropy(logits, y); }
+};
+
+}  // namespace
+
+// The step as a user writes it.
+Step make_ember_step(const Workload& w, const std::string& optimizer, const std::string& activation) {
   Generator gen(1);
-  nn::MyModel model(w.inputs, w.classes, gen, "relu", {w.hidden1, w.hidden2});
-  Matrix X(w.batch, w.inputs);
-  for (Index i = 0; i < X.size(); ++i) X.data()[i] = static_cast<Scalar>(gen.normal(0, 1));
-  std::vector<int> y(static_cast<std::size_t>(w.batch));
-  for (int& label : y) label = static_cast<int>(gen.below(static_cast<std::uint32_t>(w.classes)));
-  const Tensor x = Tensor::from_matrix(X);
-  auto opt = make(optimizer, model.parameters());
-  const int steps = std::max(5, static_cast<int>(w.steps * scale));
-  const int warmup = std::max(3, steps / 10);
-  auto step = [&] {
-    const Tensor logits = model.logits(x);
-    const Tensor loss = nn::cross_entropy(logits, y);
-    opt->zero_grad();
+  auto setup = std::make_shared<EmberSetup>(w, optimizer, activation, gen);
+  return [setup] {
+    const Tensor logits = setup->forward();
+    const Tensor loss = setup->loss(logits);
+    setup->optimizer->zero_grad();
     loss.backward();
-    opt->step();
+    setup->optimizer->step();
   };
-  print_result("ember", w.name, optimizer, threads, time_steps(step, steps, warmup));
-  if (!breakdown) return;
-  // Where a step's time goes: each phase timed alone (the graph of the forward is kept for backward).
+}
+
+// Where a step's time goes: each phase timed alone, medians (the forward's graph is kept for backward).
+void print_ember_breakdown(const Workload& w, const std::string& optimizer, const std::string& activation, int steps) {
+  Generator gen(1);
+  EmberSetup s(w, optimizer, activation, gen);
   Tensor logits, loss;
   auto phase = [&](const char* name, auto&& run_before, auto&& timed) {
     std::vector<double> us;
@@ -57,14 +77,13 @@ void bench_ember(const Workload& w, const std::string& optimizer, int threads, d
     std::printf("#breakdown\t%s\t%s\t%s\t%.3f\n", w.name, optimizer.c_str(), name, us[us.size() / 2]);
   };
   auto nothing = [] {};
-  phase("forward", nothing, [&] { logits = model.logits(x); });
-  phase("loss", [&] { logits = model.logits(x); }, [&] { loss = nn::cross_entropy(logits, y); });
-  phase("zero_grad+backward", [&] { logits = model.logits(x); loss = nn::cross_entropy(logits, y); },
-        [&] { opt->zero_grad(); loss.backward(); });
-  phase("optimizer_step", [&] { logits = model.logits(x); loss = nn::cross_entropy(logits, y); opt->zero_grad(); loss.backward(); },
-        [&] { opt->step(); });
-  phase("free_graph", [&] { logits = model.logits(x); loss = nn::cross_entropy(logits, y); },
-        [&] { logits = Tensor(); loss = Tensor(); });
+  auto forward_and_loss = [&] { logits = s.forward(); loss = s.loss(logits); };
+  phase("forward", nothing, [&] { logits = s.forward(); });
+  phase("loss", [&] { logits = s.forward(); }, [&] { loss = s.loss(logits); });
+  phase("zero_grad+backward", forward_and_loss, [&] { s.optimizer->zero_grad(); loss.backward(); });
+  phase("optimizer_step", [&] { forward_and_loss(); s.optimizer->zero_grad(); loss.backward(); },
+        [&] { s.optimizer->step(); });
+  phase("free_graph", forward_and_loss, [&] { logits = Tensor(); loss = Tensor(); });
 }
 
 // A Fashion-MNIST epoch (60,000 images, 469 batches of 128, Adam) through fit(), as `ember train` runs it

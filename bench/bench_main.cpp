@@ -2,17 +2,21 @@
 // a Fashion-MNIST epoch. Prints one tab-separated line per measurement (see print_result).
 //   ember_bench [--threads N] [--impl ember,eigen] [--workloads tiny,fashion,wide,epoch]
 //               [--optimizers sgd,adam] [--scale F] [--epochs-repeat R] [--breakdown]
+//               [--activation relu]   (Ember's hidden activation; plain Eigen and the table use relu)
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "ember/threads.hpp"
 #include "workloads.hpp"
 
-void bench_ember(const Workload& w, const std::string& optimizer, int threads, double scale, bool breakdown);
+Step make_ember_step(const Workload& w, const std::string& optimizer, const std::string& activation);
+Step make_eigen_step(const Workload& w, const std::string& optimizer);
+void print_ember_breakdown(const Workload& w, const std::string& optimizer, const std::string& activation, int steps);
 void bench_ember_epoch(const std::string& optimizer, int threads, int repeats);
-void bench_eigen(const Workload& w, const std::string& optimizer, int threads, double scale);
 
 namespace {
 
@@ -33,6 +37,7 @@ int main(int argc, char** argv) {
   int threads = 1, epoch_repeats = 5;
   double scale = 1;
   bool breakdown = false;
+  std::string activation = "relu";
   std::vector<std::string> impls{"ember", "eigen"}, names{"tiny", "fashion", "wide", "epoch"}, optimizers{"sgd", "adam"};
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -44,17 +49,31 @@ int main(int argc, char** argv) {
     else if (arg == "--scale") scale = std::atof(value), ++i;
     else if (arg == "--epochs-repeat") epoch_repeats = std::atoi(value), ++i;
     else if (arg == "--breakdown") breakdown = true;
+    else if (arg == "--activation") activation = value, ++i;
     else {
       std::fprintf(stderr, "ember_bench: unknown option %s\n", arg.c_str());
       return 2;
     }
   }
   std::printf("#impl\tworkload\toptimizer\tthreads\tmedian_us\tq1_us\tq3_us\tallocs_per_step\trss_growth_kib\tfaults_per_step\n");
+  ember::set_num_threads(threads);
   for (const Workload& w : workloads()) {
     if (!has(names, w.name)) continue;
+    const int steps = std::max(5, static_cast<int>(w.steps * scale));
     for (const std::string& opt : optimizers) {
-      if (has(impls, "ember")) bench_ember(w, opt, threads, scale, breakdown);
-      if (has(impls, "eigen")) bench_eigen(w, opt, threads, scale);
+      std::vector<std::string> names_run;
+      std::vector<Step> steps_run;
+      if (has(impls, "ember")) {
+        names_run.push_back(activation == "relu" ? "ember" : "ember-" + activation);
+        steps_run.push_back(make_ember_step(w, opt, activation));
+      }
+      if (has(impls, "eigen")) {
+        names_run.push_back("eigen");
+        steps_run.push_back(make_eigen_step(w, opt));
+      }
+      const std::vector<Timing> timings = time_interleaved(steps_run, steps, std::max(3, steps / 10));
+      for (std::size_t k = 0; k < timings.size(); ++k) print_result(names_run[k], w.name, opt, threads, timings[k]);
+      if (breakdown && has(impls, "ember")) print_ember_breakdown(w, opt, activation, steps);
     }
   }
   if (has(names, "epoch") && has(impls, "ember"))

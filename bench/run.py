@@ -4,11 +4,12 @@
     bench/run.py               # build build-bench/, then measure everything (about 5 minutes)
     bench/run.py --rounds 1    # quicker, noisier
 
-Each round runs, for 1 and 2 threads, ember_bench (Ember's training step and plain Eigen's) and
-torch_bench.py (PyTorch's) one after the other, so the three share the machine's load of that
-moment; the table gives the median over rounds of each median step time, and ratios taken within
-the same run. Then a Fashion-MNIST epoch (ember's fit() against PyTorch's own loop), the peak
-memory of a whole Fashion-MNIST run in each, and `ember train` on the small built-in datasets.
+Each round runs, for 1 and 2 threads, ember_bench (Ember's training step and plain Eigen's,
+interleaved in one process) and then torch_bench.py (PyTorch's), so all three share the machine's
+load of that moment. The table gives the median over rounds of each median step time, and each
+ratio as the median (min-max) of the ratios taken within each round. Then a Fashion-MNIST epoch
+(ember's fit() against PyTorch's own loop), the peak memory of a whole Fashion-MNIST run in each,
+and `ember train` on the small built-in datasets.
 
 PyTorch gets its fastest set-up here: OpenBLAS (LD_LIBRARY_PATH to Debian's openblas-pthread, when
 installed; the system default here is the reference BLAS) with OPENBLAS_CORETYPE and
@@ -70,7 +71,7 @@ def run(command, env=None):
 
 
 def measure_steps(bench, threads, rounds, scale):
-    """{(impl, workload, optimizer, threads): [median per round]} plus the last round's rows."""
+    """{(impl, workload, optimizer, threads): [median step time per round]} and the last round's rows."""
     times, last = {}, {}
     for r in range(rounds):
         for t in threads:
@@ -90,7 +91,7 @@ def measure_steps(bench, threads, rounds, scale):
                 key = (row["impl"], row["workload"], row["optimizer"], row["threads"])
                 times.setdefault(key, []).append(row["us"])
                 last[key] = row
-    return {k: statistics.median(v) for k, v in times.items()}, last
+    return times, last
 
 
 def measure_epoch(bench, rounds, repeats):
@@ -102,7 +103,7 @@ def measure_epoch(bench, rounds, repeats):
                      "--epochs-repeat", str(repeats)], env=torch_env(1, 1))
         for row in rows:
             times.setdefault((row["impl"], row["optimizer"]), []).append(row["us"])
-    return {k: statistics.median(v) for k, v in times.items()}
+    return times
 
 
 def peak_rss(command, env=None):
@@ -115,25 +116,45 @@ def peak_rss(command, env=None):
     return usage.ru_maxrss / 1024, time.perf_counter() - start
 
 
+def wait_for_quiet(threshold, limit_s=600):
+    start = time.time()
+    while os.getloadavg()[0] >= threshold and time.time() - start < limit_s:
+        log(f"load average {os.getloadavg()[0]:.2f} >= {threshold}: waiting")
+        time.sleep(15)
+
+
 def fmt_ms(us):
     return f"{us / 1000:.3f}" if us < 1e5 else f"{us / 1000:.1f}"
 
 
-def step_table(medians, last, threads):
-    lines = ["| workload | optimizer | threads | Ember ms | plain Eigen ms | PyTorch ms | Ember vs PyTorch | "
-             "Ember / plain Eigen | allocations per step | RSS growth over the timed steps |",
+def ratios(times, numerator, denominator, workload, optimizer, t):
+    """Per round: numerator's median step time over denominator's (both measured in that round)."""
+    a = times[(numerator, workload, optimizer, t)]
+    b = times[(denominator, workload, optimizer, t)]
+    return [x / y for x, y in zip(a, b)]
+
+
+def spread(values, digits=2):
+    """median, and (min-max) when there are several rounds."""
+    text = f"{statistics.median(values):.{digits}f}"
+    return text + (f" ({min(values):.{digits}f}-{max(values):.{digits}f})" if len(values) > 1 else "")
+
+
+def step_table(times, last, threads):
+    lines = ["| workload | optimizer | threads | Ember ms | plain Eigen ms | PyTorch ms | Ember's speed-up over PyTorch | "
+             "Ember time / plain Eigen's | allocations per step | RSS growth, timed steps |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for workload in ("tiny", "fashion", "wide"):
         for optimizer in ("sgd", "adam"):
             for t in threads:
-                e = medians.get(("ember", workload, optimizer, t))
-                g = medians.get(("eigen", workload, optimizer, t))
-                p = medians.get(("torch", workload, optimizer, t))
-                if e is None:
+                if ("ember", workload, optimizer, t) not in times:
                     continue
+                e, g, p = (statistics.median(times[(impl, workload, optimizer, t)]) for impl in ("ember", "eigen", "torch"))
                 row = last[("ember", workload, optimizer, t)]
                 lines.append(f"| {workload} | {optimizer} | {t} | {fmt_ms(e)} | {fmt_ms(g)} | {fmt_ms(p)} | "
-                             f"{p / e:.2f}x faster | {e / g:.2f} | {row['allocs']:.0f} | {row['rss_growth_kib']} KiB |")
+                             f"{spread(ratios(times, 'torch', 'ember', workload, optimizer, t))}x | "
+                             f"{spread(ratios(times, 'ember', 'eigen', workload, optimizer, t))} | "
+                             f"{row['allocs']:.0f} | {row['rss_growth_kib']} KiB |")
     return "\n".join(lines)
 
 
@@ -145,9 +166,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build-bench"))
     parser.add_argument("--no-build", action="store_true")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--scale", type=float, default=0.5, help="fraction of each workload's default step count")
     parser.add_argument("--epoch-repeats", type=int, default=3)
+    parser.add_argument("--wait-quiet", type=float, default=0,
+                        help="first wait (up to 10 minutes) until the 1-minute load average is below this")
     args = parser.parse_args()
     if not args.no_build:
         log("building " + args.build_dir)
@@ -155,9 +178,11 @@ def main():
     bench = os.path.join(args.build_dir, "bench", "ember_bench")
     ember = os.path.join(args.build_dir, "ember")
     threads = [1, 2]
-    load_before = os.getloadavg()
 
-    medians, last = measure_steps(bench, threads, args.rounds, args.scale)
+    if args.wait_quiet:
+        wait_for_quiet(args.wait_quiet)
+    load_before = os.getloadavg()
+    times, last = measure_steps(bench, threads, args.rounds, args.scale)
     epochs = measure_epoch(bench, args.rounds, args.epoch_repeats)
     log("peak memory of a whole Fashion-MNIST run (1 epoch, Adam, batch 128, test set evaluated)")
     ember_rss, ember_run_s = peak_rss([ember, "train", "--dataset", "fashion_mnist", "--epochs", "1",
@@ -168,18 +193,21 @@ def main():
     small = {name: peak_rss([ember, "train", "--dataset", name])[1] for name in SMALL_DATASETS}
     load_after = os.getloadavg()
 
+    def median(impl, workload, optimizer, t):
+        return statistics.median(times[(impl, workload, optimizer, t)])
+
     def speedup(workload, optimizer, t):
-        return medians[("torch", workload, optimizer, t)] / medians[("ember", workload, optimizer, t)]
+        return statistics.median(ratios(times, "torch", "ember", workload, optimizer, t))
 
     def vs_eigen(workload, optimizer, t):
-        return medians[("ember", workload, optimizer, t)] / medians[("eigen", workload, optimizer, t)]
+        return statistics.median(ratios(times, "ember", "eigen", workload, optimizer, t))
 
     tiny_speedup = speedup("tiny", "adam", 1)
     tiny_eigen = max(vs_eigen("tiny", o, 1) for o in ("sgd", "adam"))
     fashion_speedup = min(speedup("fashion", o, 1) for o in ("sgd", "adam"))
-    epoch_s = epochs[("ember", "adam")] / 1e6
+    epoch_s = statistics.median(epochs[("ember", "adam")]) / 1e6
     wide_vs_torch = min(speedup("wide", o, 2) for o in ("sgd", "adam"))
-    wide_scaling = min(medians[("ember", "wide", o, 1)] / medians[("ember", "wide", o, 2)] for o in ("sgd", "adam"))
+    wide_scaling = min(median("ember", "wide", o, 1) / median("ember", "wide", o, 2) for o in ("sgd", "adam"))
     growth = max(abs(row["rss_growth_kib"]) for key, row in last.items() if key[0] == "ember")
 
     out = []
@@ -187,14 +215,15 @@ def main():
                f"({cpu_model()}); load average {load_before[0]:.2f} before, {load_after[0]:.2f} after. "
                f"{args.rounds} round(s); medians.")
     out.append("")
-    out.append(step_table(medians, last, threads))
+    out.append(step_table(times, last, threads))
     out.append("")
     out.append("| Fashion-MNIST epoch, 1 thread (60,000 images, batch 128) | Ember fit() s | PyTorch loop s | "
-               "Ember vs PyTorch |")
+               "Ember's speed-up |")
     out.append("|---|---|---|---|")
     for optimizer in ("sgd", "adam"):
-        e, p = epochs[("ember", optimizer)] / 1e6, epochs[("torch", optimizer)] / 1e6
-        out.append(f"| {optimizer} | {e:.3f} | {p:.3f} | {p / e:.2f}x faster |")
+        e, p = epochs[("ember", optimizer)], epochs[("torch", optimizer)]
+        out.append(f"| {optimizer} | {statistics.median(e) / 1e6:.3f} | {statistics.median(p) / 1e6:.3f} | "
+                   f"{spread([y / x for x, y in zip(e, p)])}x |")
     out.append("")
     out.append(f"Whole Fashion-MNIST run (load, 1 epoch, evaluate the test set): Ember peak RSS {ember_rss:.0f} MiB "
                f"in {ember_run_s:.2f} s; PyTorch {torch_rss:.0f} MiB in {torch_run_s:.2f} s.")

@@ -84,12 +84,13 @@ def bench_steps(threads, optimizers, names, scale):
 
 
 def load_fashion(train=True):
+    """X [N, 784] float32 in [0, 1] and y [N], with no copy kept beyond the float tensor."""
     prefix = "train" if train else "t10k"
     with gzip.open(os.path.join(FASHION_DIR, f"{prefix}-images-idx3-ubyte.gz")) as f:
-        images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)
+        X = torch.from_numpy(np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)).float().div_(255)
     with gzip.open(os.path.join(FASHION_DIR, f"{prefix}-labels-idx1-ubyte.gz")) as f:
-        labels = np.frombuffer(f.read(), np.uint8, offset=8)
-    return torch.from_numpy(images.astype(np.float32) / 255), torch.from_numpy(labels.astype(np.int64))
+        y = torch.from_numpy(np.frombuffer(f.read(), np.uint8, offset=8).astype(np.int64))
+    return X, y
 
 
 def run_epoch(model, opt, X, Y, batch=128):
@@ -120,8 +121,9 @@ def whole_run():
     """What `ember train --dataset fashion_mnist --epochs 1 --batch-size 128` does, in PyTorch."""
     X, Y = load_fashion(True)
     Xt, Yt = load_fashion(False)
-    mean, std = X.mean(0), X.std(0).clamp_min(1e-12)  # standardized with the train statistics
-    X, Xt = (X - mean) / std, (Xt - mean) / std
+    mean, std = X.mean(0), X.std(0).clamp_min(1e-12)  # standardized with the train statistics, in place
+    X.sub_(mean).div_(std)
+    Xt.sub_(mean).div_(std)
     model = MyModel(784, 10)
     run_epoch(model, torch.optim.Adam(model.parameters(), lr=1e-3), X, Y)
     with torch.no_grad():

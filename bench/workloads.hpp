@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -51,33 +52,55 @@ inline long page_faults() {
 struct Timing {
   double median_us = 0, q1_us = 0, q3_us = 0;
   double allocs_per_step = 0;  // heap allocations per step, steady state
-  long rss_growth_kib = 0;     // resident memory after the timed steps minus before them
-  double faults_per_step = 0;  // minor page faults per timed step
+  long rss_growth_kib = 0;     // resident memory growth over the second half of the timed steps
+  double faults_per_step = 0;  // minor page faults per step, second half
 };
 
-// Runs `step` `warmup` times, then `steps` times timing each one; reports the median and quartiles.
-template <typename Step>
-Timing time_steps(Step&& step, int steps, int warmup) {
-  for (int i = 0; i < warmup; ++i) step();
-  const std::size_t allocs_before = allocation_count();
-  step();
-  Timing t;
-  t.allocs_per_step = static_cast<double>(allocation_count() - allocs_before);
-  const long rss_before = resident_kib();
-  const long faults_before = page_faults();
-  std::vector<double> us(static_cast<std::size_t>(steps));
-  for (double& u : us) {
-    const auto start = std::chrono::steady_clock::now();
-    step();
-    u = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+// One training step of some implementation, owning its model, data and optimizer.
+using Step = std::function<void()>;
+
+// Times several implementations of the same step, interleaved: `blocks` rounds, each running every
+// implementation for steps / blocks steps, so a slow spell of the machine (another process, a busy
+// neighbour of this virtual CPU) falls on all of them alike and their ratio stays meaningful.
+// Each is warmed up first, and its heap allocations counted over one step. Memory growth and page
+// faults are the whole process's over the second half of the timed steps (the plain-Eigen step
+// allocates nothing): flat memory shows as 0, whatever the heap settled into during the first half.
+inline std::vector<Timing> time_interleaved(const std::vector<Step>& impls, int steps, int warmup, int blocks = 20) {
+  std::vector<Timing> timings(impls.size());
+  std::vector<std::vector<double>> us(impls.size());
+  for (std::size_t k = 0; k < impls.size(); ++k) {
+    for (int i = 0; i < warmup; ++i) impls[k]();
+    const std::size_t allocs_before = allocation_count();
+    impls[k]();
+    timings[k].allocs_per_step = static_cast<double>(allocation_count() - allocs_before);
+    us[k].assign(static_cast<std::size_t>(steps) + 1, 0.0);  // its pages written now, not while timed
+    us[k].clear();
   }
-  t.rss_growth_kib = resident_kib() - rss_before;
-  t.faults_per_step = static_cast<double>(page_faults() - faults_before) / steps;
-  std::sort(us.begin(), us.end());
-  t.median_us = us[us.size() / 2];
-  t.q1_us = us[us.size() / 4];
-  t.q3_us = us[us.size() * 3 / 4];
-  return t;
+  blocks = std::max(2, std::min(blocks, steps));
+  long rss_halfway = 0, faults_halfway = 0;
+  for (int b = 0; b < blocks; ++b) {
+    if (b == blocks / 2) rss_halfway = resident_kib(), faults_halfway = page_faults();
+    const int n = steps / blocks + (b < steps % blocks ? 1 : 0);
+    for (std::size_t k = 0; k < impls.size(); ++k) {
+      for (int i = 0; i < n; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        impls[k]();
+        us[k].push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+      }
+    }
+  }
+  const long rss_growth = resident_kib() - rss_halfway;
+  const double faults = static_cast<double>(page_faults() - faults_halfway) / (steps - steps / 2);
+  for (std::size_t k = 0; k < impls.size(); ++k) {
+    std::vector<double>& v = us[k];
+    std::sort(v.begin(), v.end());
+    timings[k].median_us = v[v.size() / 2];
+    timings[k].q1_us = v[v.size() / 4];
+    timings[k].q3_us = v[v.size() * 3 / 4];
+    timings[k].rss_growth_kib = rss_growth;
+    timings[k].faults_per_step = faults;
+  }
+  return timings;
 }
 
 // One result line, tab-separated, parsed by run.py:

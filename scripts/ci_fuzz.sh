@@ -4,7 +4,7 @@
 # from a copy of the committed seeds in tests/fuzz/corpus/<target>/. Prints each target's executions
 # ("Done N runs") and fails if any target finds a crash, a leak, undefined behaviour, a timeout or an
 # allocation beyond the limit; the input that did it is kept in build-fuzz/findings/<target>/.
-# Installs clang and its runtimes with apt-get when missing, as scripts/setup.sh does.
+# Installs clang and its runtimes when missing (scripts/install-missing.sh), as setup.sh does.
 # Options: FUZZ_SECONDS (per target, default 60), EMBER_CI_JOBS (build, default nproc).
 # To replay a finding: build-fuzz/fuzz_csv build-fuzz/findings/csv/crash-...
 set -euo pipefail
@@ -15,20 +15,8 @@ jobs="${EMBER_CI_JOBS:-$(nproc)}"
 targets=(csv idx model_file)
 
 # ---- packages: the build's, plus clang, OpenMP for clang, and libFuzzer's runtime ----
-sudo_cmd=()
-[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-updated=0
-install_missing() {
-  local missing=() p
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  ((${#missing[@]})) || return 0
-  echo "ci_fuzz: installing ${missing[*]}" >&2
-  if ((!updated)); then "${sudo_cmd[@]}" apt-get update -qq; updated=1; fi
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
-}
-install_missing build-essential cmake libeigen3-dev libcxxopts-dev nlohmann-json3-dev zlib1g-dev clang libomp-dev
+scripts/install-missing.sh build-essential cmake libeigen3-dev libcxxopts-dev nlohmann-json3-dev zlib1g-dev \
+  clang libomp-dev
 
 # libFuzzer ships in libclang-rt-<major>-dev on Debian 12 and later (earlier, in libclang-common).
 fuzzer_links() {
@@ -40,7 +28,7 @@ fuzzer_links() {
 }
 if ! fuzzer_links; then
   major="$(clang++ -dumpversion | cut -d. -f1)"
-  install_missing "libclang-rt-${major}-dev"
+  scripts/install-missing.sh "libclang-rt-${major}-dev"
   fuzzer_links || { echo "ci_fuzz: clang++ cannot link -fsanitize=fuzzer (libclang-rt-${major}-dev?)" >&2; exit 1; }
 fi
 

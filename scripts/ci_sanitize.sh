@@ -2,25 +2,16 @@
 # CI: the whole ctest suite built with AddressSanitizer (LeakSanitizer included, on Linux) and
 # UndefinedBehaviorSanitizer, in build-asan/. Any out-of-bounds access, use after free, leak or
 # undefined behaviour in the library, the tests or the `ember` binary the CLI tests run fails the
-# run with the sanitizer's report. Installs what is missing with apt-get, as scripts/setup.sh does.
+# run with the sanitizer's report. Installs what is missing (scripts/install-missing.sh), as setup.sh does.
 # Options: EMBER_CI_JOBS (default nproc) for the build and ctest; extra arguments go to ctest
 # (e.g. `scripts/ci_sanitize.sh -R cli`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# gcc's sanitizer runtimes (libasan, libubsan, liblsan) come with build-essential.
-packages=(build-essential cmake libeigen3-dev catch2 libcxxopts-dev nlohmann-json3-dev zlib1g-dev dataset-fashion-mnist)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "ci_sanitize: installing ${missing[*]}" >&2
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+# The build's packages, as scripts/setup.sh lists them; gcc's sanitizer runtimes (libasan, libubsan,
+# liblsan) come with build-essential.
+scripts/install-missing.sh build-essential cmake libeigen3-dev catch2 libcxxopts-dev nlohmann-json3-dev \
+  zlib1g-dev libopenblas-pthread-dev dataset-fashion-mnist
 
 jobs="${EMBER_CI_JOBS:-$(nproc)}"
 # -O1 -g: readable stack traces at a speed the suite can bear; no -DNDEBUG, so Eigen's own bounds

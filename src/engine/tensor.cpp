@@ -21,9 +21,9 @@ static const bool single_threaded_by_default = [] {
 
 // Every training step frees and re-allocates the same buffers. By default glibc hands freed memory
 // over 128 KiB back to the OS and maps it in again on the next step, zeroed, one page fault per
-// 4 KiB: thousands per step of the wide benchmark, 20-40% of its time (bench/README.md). So freed
-// memory stays in the process, for the next step to reuse: allocations up to 32 MiB come from the
-// heap, which gives memory back only when more than 256 MiB of it lies free. Peak memory is unchanged.
+// 4 KiB: thousands per step of the wide benchmark, 15-30% of a step's time (bench/README.md). So
+// freed memory stays in the process, for the next step to reuse: allocations up to 32 MiB come from
+// the heap, which gives memory back only when more than 256 MiB of it lies free. Peak memory is unchanged.
 static const bool keeps_freed_memory = [] {
 #ifdef __GLIBC__
   mallopt(M_MMAP_THRESHOLD, 32 << 20);

@@ -82,10 +82,10 @@ void Adam::step() {
     m = beta1_ * m + (1 - beta1_) * g;                                         // first moment
     v = beta2_ * v + (1 - beta2_) * g.cwiseProduct(g);                         // second moment
     // θ ← θ − γ m̂ / (√v̂ + ε), with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ) (bias correction),
-    // grouped as PyTorch computes it so the rounding matches too. One pass, no temporary.
+    // grouped as PyTorch computes it so the rounding matches too.
     const Scalar step_size = lr_ / bias_correction1;
-    const Scalar root_bias_correction2 = std::sqrt(bias_correction2);
-    param.mutable_value().array() -= step_size * (m.array() / (v.array().sqrt() / root_bias_correction2 + eps_));
+    const Matrix denom = ((v.array().sqrt() / std::sqrt(bias_correction2)) + eps_).matrix();
+    param.mutable_value() -= step_size * m.cwiseQuotient(denom);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "ember/activations.hpp"
+#include "ember/ops.hpp"
 #include "ember/nn/activation.hpp"
 #include "ember/nn/linear.hpp"
 #include "ember/nn/loss.hpp"
@@ -229,6 +230,27 @@ TEST_CASE("make_activation builds every known name, and its spec reads back to t
   CHECK(printed(*nn::make_activation("sigmoid")) == "Sigmoid()");
   CHECK(printed(*nn::make_activation("relu")) == "ReLU()");
   CHECK(printed(*nn::make_activation("gelu")) == "GELU(approximate='none')");
+}
+
+// compare's diagnostics (dead and saturated units) use each module's derivative(); it must be the
+// derivative the op's backward uses, including the stable forms far from 0 and the kinks at 0.
+TEST_CASE("Each activation module's derivative() equals the gradient its op's backward gives", "[nn]") {
+  const std::vector<float> inputs = {-40, -30, -12, -3, -0.5f, -1e-3f, 0, 1e-3f, 0.5f, 3, 12, 30, 40};
+  std::vector<std::string> specs = nn::activation_names();
+  for (const char* with_parameter : {"leaky_relu:0.05", "elu:0.5", "softplus:2"}) specs.push_back(with_parameter);
+  for (const std::string& spec : specs) {
+    INFO(spec);
+    const auto activation = nn::make_activation(spec);
+    Tensor z = Tensor::vector(inputs).requires_grad_(true);
+    ember::sum((*activation)(z)).backward();  // d/dzᵢ Σⱼ f(zⱼ) = f'(zᵢ)
+    const Matrix derivative = activation->derivative(z.value());
+    REQUIRE(derivative.size() == z.grad().size());
+    for (Eigen::Index i = 0; i < derivative.size(); ++i) {
+      INFO("z = " << inputs[static_cast<std::size_t>(i)]);
+      CHECK(derivative(i) == Approx(z.grad()(i)).margin(1e-7));
+      CHECK(derivative(i) <= activation->max_derivative() + 1e-6f);
+    }
+  }
 }
 
 TEST_CASE("make_activation reads a parameter: leaky_relu:0.05 has slope 0.05", "[nn]") {

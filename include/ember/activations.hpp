@@ -19,4 +19,8 @@ Tensor softplus(const Tensor& x, Scalar beta = 1.0, Scalar threshold = 20.0);
 Tensor softmax(const Tensor& x, int dim);
 Tensor log_softmax(const Tensor& x, int dim);
 
+// σ of each element, with no graph: the stable form the sigmoid op computes, for code that needs
+// σ's values themselves (derivatives in nn/activation.cpp, BCE with logits' gradient).
+Matrix stable_sigmoid(const Matrix& x);
+
 }  // namespace ember

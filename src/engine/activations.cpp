@@ -20,13 +20,6 @@ Array exp_of(const Array& x) {
   return x.exp();
 }
 
-// σ(x) evaluated so that exp never overflows: with e = e^−|x| ≤ 1, σ = 1/(1+e) for x ≥ 0 (that is
-// 1/(1+e⁻ˣ)) and e/(1+e) for x < 0 (that is eˣ/(1+eˣ)).
-Matrix stable_sigmoid(const Matrix& x) {
-  const Array e = exp_of(-x.array().abs());
-  return (x.array() >= 0).select(1 / (1 + e), e / (1 + e)).matrix();
-}
-
 // x − max − log Σ exp(x − max) along the axis. Subtracting the maximum keeps every exponent ≤ 0,
 // so exp cannot overflow and at least one term is exactly 1 (the sum is never 0).
 Matrix log_softmax_rows(const Matrix& x) {
@@ -49,6 +42,13 @@ Matrix broadcast_back(const Matrix& reduced, int axis, Index rows, Index cols) {
 }
 
 }  // namespace
+
+// σ(x) evaluated so that exp never overflows: with e = e^−|x| ≤ 1, σ = 1/(1+e) for x ≥ 0 (that is
+// 1/(1+e⁻ˣ)) and e/(1+e) for x < 0 (that is eˣ/(1+eˣ)).
+Matrix stable_sigmoid(const Matrix& x) {
+  const Array e = exp_of(-x.array().abs());
+  return (x.array() >= 0).select(1 / (1 + e), e / (1 + e)).matrix();
+}
 
 // y = σ(x) = 1 / (1 + e⁻ˣ);  dx = dy ⊙ y(1 − y)
 Tensor sigmoid(const Tensor& x) {

@@ -21,14 +21,13 @@ std::string python_float(Scalar value) {
   return text;
 }
 
-Scalar logistic(Scalar x) { return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); }
-
 }  // namespace
 
 Tensor Sigmoid::forward(const Tensor& input) { return sigmoid(input); }
 // σ'(z) = σ(z)(1 − σ(z))
 Matrix Sigmoid::derivative(const Matrix& z) const {
-  return z.unaryExpr([](Scalar v) { const Scalar s = logistic(v); return s * (1 - s); });
+  const Matrix s = stable_sigmoid(z);
+  return (s.array() * (1 - s.array())).matrix();
 }
 
 Tensor Tanh::forward(const Tensor& input) { return tanh(input); }
@@ -60,7 +59,8 @@ Matrix GELU::derivative(const Matrix& z) const {
 Tensor SiLU::forward(const Tensor& input) { return silu(input); }
 // silu'(z) = σ(z)(1 + z(1 − σ(z)))
 Matrix SiLU::derivative(const Matrix& z) const {
-  return z.unaryExpr([](Scalar v) { const Scalar s = logistic(v); return s * (1 + v * (1 - s)); });
+  const Matrix s = stable_sigmoid(z);
+  return (s.array() * (1 + z.array() * (1 - s.array()))).matrix();
 }
 
 Tensor ELU::forward(const Tensor& input) { return elu(input, alpha_); }
@@ -75,8 +75,8 @@ std::string ELU::extra_repr() const { return "alpha=" + python_float(alpha_); }
 Tensor Softplus::forward(const Tensor& input) { return softplus(input, beta_, threshold_); }
 // softplus'(z) = σ(βz), 1 above the threshold
 Matrix Softplus::derivative(const Matrix& z) const {
-  const Scalar beta = beta_, threshold = threshold_;
-  return z.unaryExpr([beta, threshold](Scalar v) { return v * beta > threshold ? Scalar(1) : logistic(beta * v); });
+  const Matrix scaled = beta_ * z;
+  return (scaled.array() > threshold_).select(Scalar(1), stable_sigmoid(scaled).array()).matrix();
 }
 std::string Softplus::spec() const { return "softplus:" + python_float(beta_); }
 std::string Softplus::extra_repr() const {

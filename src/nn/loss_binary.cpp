@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "ember/activations.hpp"
 #include "ember/autograd.hpp"
 #include "ember/nn/loss.hpp"
 
@@ -17,8 +18,6 @@ void check_same_shape(const char* loss, const Tensor& input, const Tensor& targe
                      target.shape().str());
   }
 }
-
-Scalar stable_sigmoid(Scalar z) { return z >= 0 ? 1 / (1 + std::exp(-z)) : std::exp(z) / (1 + std::exp(z)); }
 
 }  // namespace
 
@@ -67,7 +66,7 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
   const Scalar loss = ((1 - y) * z + l.array() * ((-z.abs()).exp().log1p() + (-z).max(Scalar(0)))).sum() / n;
   return make_op("binary_cross_entropy_with_logits", Matrix::Constant(1, 1, loss), Shape::scalar(), {logits, target},
                  [l = std::move(l), n](Node& out) {
-                   const Matrix sig = out.parents[0]->value.unaryExpr(&stable_sigmoid);
+                   const Matrix sig = stable_sigmoid(out.parents[0]->value);
                    const auto& t = out.parents[1]->value.array();
                    const auto dz = ((1 - t) - l.array() * (1 - sig.array())) / n;
                    add_grad_exact(*out.parents[0], (out.grad(0, 0) * dz).matrix());

@@ -14,10 +14,14 @@ using Array = Eigen::Array<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMaj
 
 // eˣ of every element, 8 at a time (std::exp one element at a time made sigmoid half of a tiny
 // training step: bench/README.md). Eigen's vectorized exp stops at e^−88.7 ≈ 3·10⁻³⁹, where
-// std::exp, like PyTorch, goes on through the denormals to 0: arrays reaching that far take std::exp.
+// std::exp, like PyTorch, goes on through the denormals to 0: elements that far out take std::exp.
 Array exp_of(const Array& x) {
-  if (x.size() > 0 && x.minCoeff() < Scalar(-87)) return x.unaryExpr([](Scalar v) { return std::exp(v); });
-  return x.exp();
+  Array result = x.exp();
+  if (x.size() == 0 || x.minCoeff() >= Scalar(-87)) return result;  // the usual case: one vectorized pass
+  for (Index i = 0; i < x.size(); ++i) {
+    if (x(i) < Scalar(-87)) result(i) = std::exp(x(i));
+  }
+  return result;
 }
 
 // x − max − log Σ exp(x − max) along the axis. Subtracting the maximum keeps every exponent ≤ 0,
@@ -43,11 +47,14 @@ Matrix broadcast_back(const Matrix& reduced, int axis, Index rows, Index cols) {
 
 }  // namespace
 
-// σ(x) evaluated so that exp never overflows: with e = e^−|x| ≤ 1, σ = 1/(1+e) for x ≥ 0 (that is
-// 1/(1+e⁻ˣ)) and e/(1+e) for x < 0 (that is eˣ/(1+eˣ)).
+// σ(x) evaluated so that exp never overflows: exp only ever sees x ≤ 0.
+// σ = e^min(x,0) / (1 + e^−|x|), which is 1/(1+e⁻ˣ) for x ≥ 0 and eˣ/(1+eˣ) for x < 0. Two exps
+// rather than a choice per element: Eigen 3.4 evaluates select() one element at a time, with a
+// branch the signs make unpredictable: 16 µs against 12.5 for a 128 × 64 matrix here.
 Matrix stable_sigmoid(const Matrix& x) {
+  const Array numerator = exp_of(x.array().min(Scalar(0)));
   const Array e = exp_of(-x.array().abs());
-  return (x.array() >= 0).select(1 / (1 + e), e / (1 + e)).matrix();
+  return (numerator / (1 + e)).matrix();
 }
 
 // y = σ(x) = 1 / (1 + e⁻ˣ);  dx = dy ⊙ y(1 − y)

@@ -84,7 +84,12 @@ int cmd_eval(int argc, char** argv) {
     try { nn::make_activation(activation); } catch (const std::invalid_argument& e) { throw UsageError(std::string("--activation: ") + e.what()); }
   }
   const LoadedModel loaded = load_model(args["model"].as<std::string>(), activation);
-  PreparedData prepared = prepare_data(read_data_options(args), read_test_split(args), false);
+  // A generator with a class count (spiral's arms, blobs' clusters) draws the model's classes, as
+  // `ember train --classes K` drew them: the same --seed then gives the same test set.
+  const int model_classes = !loaded.info.class_names.empty() ? static_cast<int>(loaded.info.class_names.size())
+                            : loaded.model->num_classes() == 1 ? 2
+                                                               : loaded.model->num_classes();
+  PreparedData prepared = prepare_data(read_data_options(args), read_test_split(args), false, model_classes);
   Dataset& data = prepared.test.size() > 0 ? prepared.test : prepared.train;
   if (data.num_features() != loaded.model->input_size()) {
     throw std::runtime_error("the data has " + std::to_string(data.num_features()) + " features, the model expects " +

@@ -23,6 +23,21 @@ double final_test_accuracy(const std::string& out) {
 // Epoch lines without their timing, which legitimately differs between runs.
 std::string without_seconds(const std::string& out) { return std::regex_replace(out, std::regex("  [0-9.]+ s"), ""); }
 
+// `ember train <train_args> --save <model>`, then `ember eval --json` of that model with the same
+// data options: train_args less --epochs and --classes (eval takes the classes from the model).
+struct TrainedThenEvaluated {
+  std::string train_output;
+  nlohmann::json evaluation;
+};
+TrainedThenEvaluated train_then_eval(const std::string& train_args, const std::string& model) {
+  const auto trained = run_ember("train " + train_args + " --save " + model);
+  REQUIRE(trained.status == 0);
+  const std::string data_args = std::regex_replace(train_args, std::regex(" ?--(epochs|classes) [0-9]+"), "");
+  const auto evaluated = run_ember("eval --model " + model + " " + data_args + " --json");
+  REQUIRE(evaluated.status == 0);
+  return {trained.out, nlohmann::json::parse(evaluated.out)};
+}
+
 }  // namespace
 
 TEST_CASE("ember --help lists the commands and an unknown command is a usage error", "[cli]") {
@@ -92,18 +107,24 @@ TEST_CASE("train --json and --log describe the run", "[cli]") {
 TEST_CASE("eval scores the split train held out, with precision, recall and a confusion matrix", "[cli]") {
   TempDir dir;
   const std::string model = dir.file("iris.safetensors");
-  const auto trained = run_ember("train --dataset iris --epochs 50 --save " + model);
-  REQUIRE(trained.status == 0);
-  const auto r = run_ember("eval --model " + model + " --dataset iris --json");
-  REQUIRE(r.status == 0);
-  const auto e = nlohmann::json::parse(r.out);
-  CHECK(e["samples"] == 30);
-  CHECK(e["accuracy"].get<double>() == Approx(final_test_accuracy(trained.out)).margin(5e-5));
-  CHECK(e["confusion"].size() == 3);
-  CHECK(e["classes"][0] == "setosa");
+  const TrainedThenEvaluated run = train_then_eval("--dataset iris --epochs 50", model);
+  CHECK(run.evaluation["samples"] == 30);
+  CHECK(run.evaluation["accuracy"].get<double>() == Approx(final_test_accuracy(run.train_output)).margin(5e-5));
+  CHECK(run.evaluation["confusion"].size() == 3);
+  CHECK(run.evaluation["classes"][0] == "setosa");
   const auto text = run_ember("eval --model " + model + " --dataset iris");
   CHECK(text.out.find("confusion matrix") != std::string::npos);
   CHECK(text.out.find("precision") != std::string::npos);
+}
+
+TEST_CASE("eval draws a generated dataset with the model's classes: spiral trained with 4 arms", "[cli]") {
+  TempDir dir;
+  const TrainedThenEvaluated run = train_then_eval("--dataset spiral --classes 4 --epochs 20", dir.file("m.safetensors"));
+  REQUIRE(run.evaluation["confusion"].size() == 4);
+  int samples_of_arm_3 = 0;  // the confusion matrix's row 3: the samples whose true class is arm 3
+  for (int count : run.evaluation["confusion"][3]) samples_of_arm_3 += count;
+  CHECK(samples_of_arm_3 > 0);
+  CHECK(run.evaluation["accuracy"].get<double>() == Approx(final_test_accuracy(run.train_output)).margin(5e-5));
 }
 
 TEST_CASE("predict writes prediction and one probability per class, matching columns by name", "[cli]") {

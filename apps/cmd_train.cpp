@@ -108,7 +108,11 @@ int cmd_train(int argc, char** argv) {
   std::ostream& lines = json ? std::cerr : std::cout;
   ProgressBar progress;
   FitCallbacks callbacks;
+  // An interrupt stops at the end of a batch, mid-epoch. --save then writes the model as it was at the
+  // end of the last complete epoch: the one the epoch lines and the log describe.
+  nn::StateDict last_complete_epoch;
   callbacks.on_epoch = [&](const EpochStats& s) {
+    if (!save_path.empty()) last_complete_epoch = model->state_dict();
     progress.clear();
     lines << epoch_line(s, config.epochs) << std::endl;
   };
@@ -131,7 +135,8 @@ int cmd_train(int argc, char** argv) {
     std::cerr << "ember train: interrupted: stopped at the end of a batch, after " << result.epochs.size() << " complete epoch(s)";
     if (save_path.empty()) std::cerr << "; nothing saved\n";
     else if (result.epochs.empty()) std::cerr << "; nothing saved, " << save_path << " is unchanged\n";
-    else std::cerr << "\n";
+    else std::cerr << "; saving the model as it was at the end of epoch " << result.epochs.size() << "\n";
+    if (!result.epochs.empty() && !save_path.empty()) model->load_state_dict(last_complete_epoch);
   }
   if (!save_path.empty() && !(result.stopped_early && result.epochs.empty())) {
     ModelInfo info;

@@ -1,6 +1,6 @@
 // Saving loses nothing: `ember train --save F` interrupted by SIGINT or SIGTERM stops at the end of a
-// batch, says so, exits 130, and leaves F either as it was or as a complete new model -- never torn,
-// never a stray temporary beside it. A full disk and an unwritable folder are one clear error with
+// batch, says so, exits 130, and leaves F either as it was or as a complete new model (the model of
+// the last complete epoch) -- never torn, never a stray temporary beside it. A full disk and an unwritable folder are one clear error with
 // the old file whole. The processes are started with fork/exec and signalled with kill(); each case
 // takes a few seconds at most. The atomic write itself is unit-tested in test_io_safetensors.cpp.
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -174,19 +175,31 @@ void interrupt_after_an_epoch(int sig) {
   CHECK(WEXITSTATUS(status) == 130);
   CHECK(train.err().find("interrupted: stopped at the end of a batch, after ") != std::string::npos);
   CHECK(train.err().find("saved model to " + model) != std::string::npos);
-  // Asked to save, it saved the model it had: a complete new file, not the old one, not torn.
+  // Asked to save, it saved a complete new file, not the old one, not torn...
   CHECK(read_file(model) != before);
   check_loads(model);
   CHECK(other_files(dir, {"m.safetensors", "out", "err"}).empty());
+  // ...holding the model as it was at the end of the last complete epoch: the very file a run of
+  // exactly that many epochs saves.
+  std::smatch epochs;
+  const std::string err = train.err();
+  REQUIRE(std::regex_search(err, epochs, std::regex("after ([0-9]+) complete epoch\\(s\\); saving the model as it was at the end of epoch ([0-9]+)")));
+  CHECK(epochs[1] == epochs[2]);
+  std::vector<std::string> same_run = long_run(dir.file("exact.safetensors"));
+  *std::find(same_run.begin(), same_run.end(), "1000000") = epochs[1];
+  std::string command;
+  for (const std::string& arg : same_run) command += (command.empty() ? "" : " ") + arg;
+  REQUIRE(run_ember(command).status == 0);
+  CHECK((read_file(model) == read_file(dir.file("exact.safetensors"))));
 }
 
 }  // namespace
 
-TEST_CASE("SIGINT during train --save stops at the end of a batch, saves a whole model and exits 130", "[robustness]") {
+TEST_CASE("SIGINT during train --save stops at the end of a batch, saves the last complete epoch's model and exits 130", "[robustness]") {
   interrupt_after_an_epoch(SIGINT);
 }
 
-TEST_CASE("SIGTERM during train --save stops at the end of a batch, saves a whole model and exits 130", "[robustness]") {
+TEST_CASE("SIGTERM during train --save stops at the end of a batch, saves the last complete epoch's model and exits 130", "[robustness]") {
   interrupt_after_an_epoch(SIGTERM);
 }
 

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -109,12 +110,18 @@ TEST_CASE("An IDX header claiming gigabytes costs no more memory than the file",
 
 namespace {
 
-// A one-layer, three-class model over two inputs, with `metadata` added to Ember's own.
-std::string model_with(const ember_test::TempDir& dir, const std::string& name, const std::map<std::string, std::string>& metadata) {
+// A one-layer, three-class model over two inputs, as Ember saves it.
+ember::SafetensorsFile one_layer_model() {
   ember::SafetensorsFile file;
   file.tensors["fc1.weight"] = ember::StoredTensor{{3, 2}, {1, 2, 3, 4, 5, 6}};
   file.tensors["fc1.bias"] = ember::StoredTensor{{3}, {0, 0, 0}};
   file.metadata = {{"format", "pt"}, {"ember.activation", "relu"}};
+  return file;
+}
+
+// one_layer_model() with `metadata` added to Ember's own.
+std::string model_with(const ember_test::TempDir& dir, const std::string& name, const std::map<std::string, std::string>& metadata) {
+  ember::SafetensorsFile file = one_layer_model();
   for (const auto& [key, value] : metadata) file.metadata[key] = value;
   const std::string path = dir.file(name);
   ember::save_safetensors(path, file);
@@ -132,6 +139,22 @@ TEST_CASE("A model file whose class names do not match its outputs is rejected",
   REQUIRE_THROWS_WITH(ember::load_model(two), Contains("has 2 names for 3 classes"));
   const std::string three = model_with(dir, "three.safetensors", {{"ember.class_names", "[\"a\",\"b\",\"c\"]"}});
   CHECK(ember::load_model(three).info.class_names.size() == 3);
+}
+
+TEST_CASE("A model file with a NaN or infinite weight is rejected, naming the tensor", "[robustness]") {
+  ember_test::TempDir dir;
+  ember::SafetensorsFile file = one_layer_model();
+  const std::string path = dir.file("m.safetensors");
+  ember::save_safetensors(path, file);
+  CHECK(ember::load_model(path).model->num_classes() == 3);
+  file.tensors["fc1.weight"].data[4] = std::numeric_limits<float>::quiet_NaN();
+  file.tensors["fc1.bias"].data[0] = std::numeric_limits<float>::infinity();
+  file.tensors["fc1.bias"].data[2] = -std::numeric_limits<float>::infinity();
+  ember::save_safetensors(path, file);
+  REQUIRE_THROWS_WITH(ember::load_model(path), Contains(path) && Contains("tensor \"fc1.bias\" has 2 values that are not finite numbers (NaN or infinity)"));
+  file.tensors["fc1.bias"].data = {0, 0, 0};
+  ember::save_safetensors(path, file);
+  REQUIRE_THROWS_WITH(ember::load_model(path), Contains("tensor \"fc1.weight\" has 1 value that is not a finite number (NaN or infinity)"));
 }
 
 TEST_CASE("A model file with a zero, negative or infinite standardization is rejected", "[robustness]") {

@@ -117,6 +117,13 @@ LoadedModel load_model(const std::string& path, const std::string& activation) {
     Matrix value = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
                        stored.data.data(), stored.shape.size() == 2 ? stored.shape[0] : 1, stored.shape.back())
                        .cast<Scalar>();
+    // Training never saves a diverged model; a NaN or infinite weight would make every prediction NaN.
+    const Index not_finite = value.size() - value.array().isFinite().count();
+    if (not_finite > 0) {
+      fail(path, "tensor \"" + name + "\" has " + std::to_string(not_finite) +
+                     (not_finite == 1 ? " value that is not a finite number" : " values that are not finite numbers") +
+                     " (NaN or infinity); the model cannot predict");
+    }
     const Shape shape = stored.shape.size() == 2 ? Shape::matrix(value.rows(), value.cols()) : Shape::vector(value.cols());
     state.emplace(name, Tensor(std::move(value), shape));
   }

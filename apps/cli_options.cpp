@@ -142,12 +142,10 @@ PreparedData prepare_data(DataOptions data, double test_split, bool standardize,
     auto [train, test] = load_train_test(data, test_split);
     prepared.train = std::move(train);
     prepared.test = std::move(test);
-  } catch (const DataError& e) {
-    // The data layer names the option first when the option, not the data, is at fault ("--samples
-    // does not apply to iris", "unknown dataset"): a usage error (exit 2), like any other bad option.
-    const std::string message = e.what();
-    if (message.rfind("--", 0) == 0 || message.rfind("unknown dataset", 0) == 0) throw UsageError(message);
-    throw;
+  } catch (const DataOptionError& e) {
+    // The options, not the data, are at fault ("--samples does not apply to iris", "unknown dataset"):
+    // a usage error (exit 2), like any other bad option.
+    throw UsageError(e.what());
   }
   if (standardize) {
     prepared.standardizer = Standardizer::fit(prepared.train.X);

@@ -97,6 +97,26 @@ TEST_CASE("an unknown name and inapplicable options are errors that say why", "[
   options.path = "x.csv";
   CHECK_THROWS_WITH(load_dataset(options), Contains("either --dataset or --data"));
   CHECK_THROWS_WITH(load_dataset(DataOptions{}), Contains("give --dataset NAME or --data FILE.csv"));
+  // Each is an error in the options, which the CLI reports as a usage error (exit 2).
+  CHECK_THROWS_AS(load_dataset(options), ember::DataOptionError);
+  CHECK_THROWS_AS(load_builtin(named("mnist")), ember::DataOptionError);
+  options = named("iris");
+  options.noise = 0.3;
+  CHECK_THROWS_AS(load_builtin(options), ember::DataOptionError);
+}
+
+TEST_CASE("An error in the data itself is a DataError, not a DataOptionError", "[data][builtin]") {
+  ember_test::TempDir dir;
+  DataOptions options;
+  options.path = dir.write("ragged.csv", "a,b,label\n1,2,x\n3,y\n");
+  try {
+    load_dataset(options);
+    FAIL("a ragged CSV loaded");
+  } catch (const ember::DataOptionError& e) {
+    FAIL("reported as an option error: " << e.what());
+  } catch (const ember::DataError& e) {
+    CHECK_THAT(e.what(), Contains("ragged.csv:3"));
+  }
 }
 
 TEST_CASE("load_dataset reads a CSV file with its target", "[data][builtin]") {

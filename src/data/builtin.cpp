@@ -45,12 +45,12 @@ std::string known_names() {
 
 // An option the dataset has no use for is an error: silently ignoring --noise would mislead.
 void reject(bool given, const std::string& option, const std::string& dataset, const std::string& why) {
-  if (given) throw DataError("--" + option + " does not apply to " + dataset + ": " + why);
+  if (given) throw DataOptionError("--" + option + " does not apply to " + dataset + ": " + why);
 }
 
 void check_classes(const DataOptions& options, const Dataset& data) {
   if (options.classes >= 0 && options.classes != data.num_classes()) {
-    throw DataError("--classes " + std::to_string(options.classes) + " does not match " + data.name + ", which has " +
+    throw DataOptionError("--classes " + std::to_string(options.classes) + " does not match " + data.name + ", which has " +
                     std::to_string(data.num_classes()) + " classes");
   }
 }
@@ -89,7 +89,7 @@ Dataset fashion(const DataOptions& options, bool train) {
   // --samples N keeps the first N training images (they come in no particular class order):
   // a quick run without waiting for all 60,000.
   if (options.samples == 0 || options.samples > data.size()) {
-    throw DataError("--samples for fashion_mnist must be in 1.." + std::to_string(data.size()) + ", got " +
+    throw DataOptionError("--samples for fashion_mnist must be in 1.." + std::to_string(data.size()) + ", got " +
                     std::to_string(options.samples));
   }
   data.X.conservativeResize(options.samples, Eigen::NoChange);
@@ -105,13 +105,13 @@ Dataset load_builtin_with(const DataOptions& options, Generator& gen) {
     if (options.dataset == info.name) return shipped(options, info.name);
   }
   if (options.dataset == "fashion_mnist") return fashion(options, true);
-  throw DataError("unknown dataset " + ("\"" + options.dataset + "\"") + "; the built-in datasets are: " + known_names());
+  throw DataOptionError("unknown dataset " + ("\"" + options.dataset + "\"") + "; the built-in datasets are: " + known_names());
 }
 
 Dataset load_with(const DataOptions& options, Generator& gen) {
-  if (!options.dataset.empty() && !options.path.empty()) throw DataError("give either --dataset or --data, not both");
+  if (!options.dataset.empty() && !options.path.empty()) throw DataOptionError("give either --dataset or --data, not both");
   if (!options.dataset.empty()) return load_builtin_with(options, gen);
-  if (options.path.empty()) throw DataError("no data: give --dataset NAME or --data FILE.csv");
+  if (options.path.empty()) throw DataOptionError("no data: give --dataset NAME or --data FILE.csv");
   const std::string why = "a CSV file is used as it is";
   reject(options.samples >= 0, "samples", options.path, why);
   reject(options.noise >= 0, "noise", options.path, why);
@@ -157,7 +157,7 @@ Dataset load_dataset(const DataOptions& options) {
 
 std::pair<Dataset, Dataset> load_train_test(const DataOptions& options, double test_fraction) {
   if (!(test_fraction >= 0.0 && test_fraction < 1.0)) {
-    throw DataError("the test split must be in [0, 1), got " + std::to_string(test_fraction));
+    throw DataOptionError("the test split must be in [0, 1), got " + std::to_string(test_fraction));
   }
   if (options.path.empty() && has_official_split(options.dataset)) {
     Dataset train = load_builtin(options);

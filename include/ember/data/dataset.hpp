@@ -14,9 +14,18 @@
 
 namespace ember {
 
+// A problem with the data: a malformed file, a label out of range, too few samples.
 class DataError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// A problem with the options that describe the data, not with the data itself: an unknown dataset,
+// --samples for a dataset that has a fixed size, --dataset and --data together. (The CLI reports it
+// as a usage error.)
+class DataOptionError : public DataError {
+ public:
+  using DataError::DataError;
 };
 
 struct Dataset {

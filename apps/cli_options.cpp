@@ -184,7 +184,7 @@ std::string name_bad_value(const std::string& message, int argc, char** argv) {
   }
   if (option.empty()) return message;
   const bool whole = option == "--epochs" || option == "--batch-size" || option == "--samples" || option == "--threads" ||
-                     option == "--seeds" || option == "--classes";
+                     option == "--seeds" || option == "--classes" || option == "--jobs";
   const char* expected = option == "--seed" ? "a whole number >= 0" : whole ? "a whole number" : "a number";
   return option + ": expected " + expected + ", got \"" + value + "\"";
 }

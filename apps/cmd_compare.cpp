@@ -1,9 +1,11 @@
 // ember compare: trains the same model once per activation, from identical initial weights and
 // batch order, and reports how each converged: a table, sentences drawn from the numbers, and
 // optionally the long CSV, an SVG plot and a JSON document.
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
@@ -56,6 +58,12 @@ nlohmann::json result_json(const Summary& summary, const CompareResult& result, 
   return out;
 }
 
+// Runs at once by default: one per core, each with --threads threads for its products.
+int default_jobs(int threads) {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  return std::max(1, cores / std::max(1, threads));
+}
+
 }  // namespace
 
 int cmd_compare(int argc, char** argv) {
@@ -68,6 +76,8 @@ int cmd_compare(int argc, char** argv) {
   options.add_options("Compare")
       ("activations", "activations to compare, comma-separated", cxxopts::value<std::string>()->default_value("sigmoid,tanh,relu,leaky_relu"))
       ("seeds", "repeat for this many seeds (--seed, --seed + 1, ...) and report mean ± std", cxxopts::value<int>()->default_value("1"))
+      ("jobs", "runs to train at once, each on its own thread (default: one per CPU core, divided by --threads); "
+               "the figures do not depend on it", cxxopts::value<int>())
       ("target-loss", "'epochs to target': first epoch with train loss at or below this", cxxopts::value<double>())
       ("target-accuracy", "'epochs to target': first epoch with test (else train) accuracy at or above this (default: 95% of the best final)", cxxopts::value<double>())
       ("csv", "write the long table (activation, seed, epoch) here", cxxopts::value<std::string>())
@@ -94,6 +104,8 @@ int cmd_compare(int argc, char** argv) {
   }
   config.seeds = args["seeds"].as<int>();
   if (config.seeds < 1) throw UsageError("--seeds must be at least 1");
+  config.jobs = args.count("jobs") ? args["jobs"].as<int>() : default_jobs(args["threads"].as<int>());
+  if (config.jobs < 1) throw UsageError("--jobs must be at least 1");
   if (args.count("target-loss") && args.count("target-accuracy")) throw UsageError("give --target-loss or --target-accuracy, not both");
   if (args.count("target-loss")) config.target_loss = args["target-loss"].as<double>();
   if (args.count("target-accuracy")) config.target_accuracy = args["target-accuracy"].as<double>();

@@ -96,6 +96,8 @@ TEST_CASE("Usage errors in the model and training options exit 2 and name the op
       {"train --dataset iris --optimizer sgd --momentum -1", 2, "--momentum must be >= 0"},
       {"train --dataset iris --weight-decay -1", 2, "--weight-decay must be >= 0"},
       {"train --dataset iris --threads 0", 2, "--threads must be at least 1"},
+      {"compare --dataset iris --jobs 0", 2, "--jobs must be at least 1"},
+      {"compare --dataset iris --jobs two", 2, "--jobs: expected a whole number, got \"two\""},
       {"train --dataset iris --init-scheme lecun", 2, "unknown init scheme \"lecun\""},
       {"train --dataset iris --activation leaky_relu:abc", 2, "\"abc\" is not a number"},
       {"train --dataset iris --activation softplus:-1", 2, "beta must be positive"},

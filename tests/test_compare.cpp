@@ -1,6 +1,9 @@
 // ember compare: identical starts, the same figures as ember train, dead and saturated units
 // counted right on constructed cases, and a well-formed plot with one curve per activation.
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <regex>
 
 #include "cli_runner.hpp"
@@ -10,6 +13,7 @@
 #include "xml_check.hpp"
 
 using namespace ember;
+using Catch::Matchers::Contains;
 
 namespace {
 
@@ -39,6 +43,17 @@ EpochStats diagnostics_of(nn::MyModel& model, const Dataset& data) {
   return fit(model, data, Dataset{}, config).epochs.front();
 }
 
+// Every figure of every epoch, bit for bit (all but the seconds, which are the clock's).
+bool same_figures(const EpochStats& a, const EpochStats& b) {
+  const auto same = [](double x, double y) { return std::memcmp(&x, &y, sizeof x) == 0; };
+  const auto same_all = [&](const std::vector<double>& x, const std::vector<double>& y) {
+    return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), same);
+  };
+  return a.epoch == b.epoch && same(a.train_loss, b.train_loss) && same(a.train_accuracy, b.train_accuracy) &&
+         same(a.test_loss, b.test_loss) && same(a.test_accuracy, b.test_accuracy) && same_all(a.grad_norm, b.grad_norm) &&
+         same_all(a.dead_fraction, b.dead_fraction) && same_all(a.saturated_fraction, b.saturated_fraction);
+}
+
 }  // namespace
 
 TEST_CASE("every activation starts from bit-identical weights, and each seed from its own", "[compare]") {
@@ -57,6 +72,78 @@ TEST_CASE("every activation starts from bit-identical weights, and each seed fro
     }
   }
   CHECK_FALSE(same_bits(result.runs[0].initial_state.at("fc1.weight").value(), result.runs[1].initial_state.at("fc1.weight").value()));
+}
+
+TEST_CASE("runs trained 3 at a time give the very figures of runs trained one by one, in the same order", "[compare]") {
+  const auto [train, test] = moons_split(200);
+  CompareConfig config;
+  config.base.epochs = 4;
+  config.seeds = 2;
+  config.activations = {"sigmoid", "tanh", "relu", "gelu"};
+  const CompareResult one_by_one = run_comparison(train, test, config);
+  config.jobs = 3;
+  // What a progress display sees: each run's start, then the batches of the run started last only,
+  // so the epochs it is shown never go back until the next start (0 marks a start).
+  std::vector<int> started, shown_epochs;
+  FitCallbacks callbacks;
+  callbacks.on_batch = [&](int epoch, Index, Index) { shown_epochs.push_back(epoch); };
+  const CompareResult three_at_once = run_comparison(
+      train, test, config,
+      [&](const std::string&, std::uint64_t, int number, int) {
+        started.push_back(number);
+        shown_epochs.push_back(0);
+      },
+      callbacks);
+  REQUIRE(three_at_once.runs.size() == 8);
+  REQUIRE(one_by_one.runs.size() == 8);
+  std::sort(started.begin(), started.end());
+  CHECK(started == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8});
+  for (std::size_t k = 1; k < shown_epochs.size(); ++k) {
+    if (shown_epochs[k] != 0) CHECK(shown_epochs[k] >= shown_epochs[k - 1]);
+  }
+  for (std::size_t r = 0; r < 8; ++r) {
+    const CompareRun& a = one_by_one.runs[r];
+    const CompareRun& b = three_at_once.runs[r];
+    INFO(a.activation << " seed " << a.seed);
+    CHECK(a.activation == b.activation);
+    CHECK(a.seed == b.seed);
+    REQUIRE(a.epochs.size() == 4);
+    REQUIRE(b.epochs.size() == 4);
+    for (std::size_t e = 0; e < 4; ++e) CHECK(same_figures(a.epochs[e], b.epochs[e]));
+    CHECK(same_bits(a.initial_state.at("fc1.weight").value(), b.initial_state.at("fc1.weight").value()));
+  }
+}
+
+TEST_CASE("a diverging run stops the runs beside it, and compare rethrows its error", "[compare]") {
+  const auto [train, test] = moons_split(200);
+  CompareConfig config;
+  config.base.epochs = 50;
+  config.base.optimizer = "sgd";
+  config.base.lr = 1e30;  // every run diverges in its first steps
+  config.jobs = 2;
+  CHECK_THROWS_AS(run_comparison(train, test, config), TrainingDiverged);
+  config.jobs = 0;
+  CHECK_THROWS_WITH(run_comparison(train, test, config), Contains("--jobs must be at least 1"));
+}
+
+TEST_CASE("a stop request ends every run in flight, and the result holds the runs that started", "[compare]") {
+  const auto [train, test] = moons_split(200);
+  CompareConfig config;
+  config.base.epochs = 1000000;  // far longer than the test waits
+  config.seeds = 3;
+  config.jobs = 2;
+  std::atomic<bool> stop{false};
+  FitCallbacks callbacks;
+  callbacks.stop = &stop;
+  int batches = 0;
+  callbacks.on_batch = [&](int, Index, Index) {
+    if (++batches == 50) stop = true;  // callbacks run one at a time: no race on `batches`
+  };
+  const CompareResult result = run_comparison(train, test, config, {}, callbacks);
+  CHECK(stop.load());
+  REQUIRE(result.runs.size() >= 1);
+  CHECK(result.runs.size() <= 2);  // the two that were in flight; none started after the stop
+  CHECK(result.runs.front().activation == "sigmoid");
 }
 
 TEST_CASE("one activation inside compare gives exactly the figures of ember train", "[compare][cli]") {

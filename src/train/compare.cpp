@@ -1,9 +1,14 @@
 // run_comparison() and summarize(): the runs of `ember compare` and the figures drawn from them.
 #include "ember/train/compare.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 namespace ember {
 
@@ -61,6 +66,7 @@ CompareResult run_comparison(const Dataset& train, const Dataset& test, const Co
                              const CompareProgress& progress, const FitCallbacks& callbacks) {
   if (config.activations.empty()) throw std::invalid_argument("no activations to compare");
   if (config.seeds < 1) throw std::invalid_argument("--seeds must be at least 1");
+  if (config.jobs < 1) throw std::invalid_argument("--jobs must be at least 1");
   CompareResult result;
   result.config = config;
   result.has_test = test.size() > 0;
@@ -68,29 +74,85 @@ CompareResult run_comparison(const Dataset& train, const Dataset& test, const Co
     result.chance_accuracy = std::max(result.chance_accuracy, static_cast<double>(count) / static_cast<double>((result.has_test ? test : train).size()));
   }
   const Index outputs = output_units(train.num_classes(), config.base.classes);
-  const int total = static_cast<int>(config.activations.size()) * config.seeds;
-  int number = 0;
   for (const std::string& activation : config.activations) {
     for (int k = 0; k < config.seeds; ++k) {
-      TrainConfig run_config = config.base;
-      run_config.activation = activation;
-      run_config.seed = config.base.seed + static_cast<std::uint64_t>(k);
-      run_config.diagnostics = true;
-      if (progress) progress(activation, run_config.seed, ++number, total);
-      // The starting weights, drawn once per seed from a model whose activation plays no part in
-      // the draw, then copied in: every activation starts from exactly these numbers.
-      const nn::StateDict start = build_model(run_config, train.num_features(), outputs)->state_dict();
-      auto model = build_model(run_config, train.num_features(), outputs);
-      model->load_state_dict(start);
-      CompareRun run{activation, run_config.seed, start, {}, 0};
-      const auto begin = std::chrono::steady_clock::now();
-      FitResult fitted = fit(*model, train, test, run_config, callbacks);
-      run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-      run.epochs = std::move(fitted.epochs);
-      result.runs.push_back(std::move(run));
-      if (fitted.stopped_early) return result;
+      result.runs.push_back(CompareRun{activation, config.base.seed + static_cast<std::uint64_t>(k), {}, {}, 0});
     }
   }
+  const int total = static_cast<int>(result.runs.size());
+
+  // The runs are independent: `jobs` threads take them in turn, and each run's figures are the same
+  // whichever thread trains it, and whatever runs beside it. The threads share the data (read only)
+  // and what follows. Callbacks are called under one lock; on_batch and on_epoch only for the run
+  // started last, so that a progress display follows one run at a time.
+  std::mutex callback_lock;
+  int latest_run = -1;  // guarded by callback_lock
+  std::atomic<int> next_run{0};
+  std::atomic<bool> halt{false};  // an interrupt (callbacks.stop), a run stopped early, or an error
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(total));
+  std::vector<char> started(static_cast<std::size_t>(total), 0);
+
+  const auto train_run = [&](int i) {
+    CompareRun& run = result.runs[static_cast<std::size_t>(i)];
+    TrainConfig run_config = config.base;
+    run_config.activation = run.activation;
+    run_config.seed = run.seed;
+    run_config.diagnostics = true;
+    {
+      std::lock_guard<std::mutex> lock(callback_lock);
+      latest_run = i;
+      if (progress) progress(run.activation, run.seed, i + 1, total);
+    }
+    // The starting weights, drawn once per seed from a model whose activation plays no part in
+    // the draw, then copied in: every activation starts from exactly these numbers.
+    run.initial_state = build_model(run_config, train.num_features(), outputs)->state_dict();
+    auto model = build_model(run_config, train.num_features(), outputs);
+    model->load_state_dict(run.initial_state);
+    FitCallbacks run_callbacks;
+    run_callbacks.stop = &halt;
+    run_callbacks.on_batch = [&, i](int epoch, Index batch, Index batches) {
+      if (callbacks.stop && callbacks.stop->load()) halt = true;
+      if (!callbacks.on_batch) return;
+      std::lock_guard<std::mutex> lock(callback_lock);
+      if (latest_run == i) callbacks.on_batch(epoch, batch, batches);
+    };
+    run_callbacks.on_epoch = [&, i](const EpochStats& stats) {
+      if (!callbacks.on_epoch) return;
+      std::lock_guard<std::mutex> lock(callback_lock);
+      if (latest_run == i) callbacks.on_epoch(stats);
+    };
+    const auto begin = std::chrono::steady_clock::now();
+    FitResult fitted = fit(*model, train, test, run_config, run_callbacks);
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    run.epochs = std::move(fitted.epochs);
+    if (fitted.stopped_early) halt = true;
+  };
+  const auto take_runs = [&] {
+    for (int i = next_run++; i < total && !halt; i = next_run++) {
+      started[static_cast<std::size_t>(i)] = 1;
+      try {
+        train_run(i);
+      } catch (...) {
+        errors[static_cast<std::size_t>(i)] = std::current_exception();
+        halt = true;
+      }
+    }
+  };
+  Eigen::initParallel();
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < std::min(config.jobs, total); ++t) helpers.emplace_back(take_runs);
+  take_runs();  // the calling thread is one of the `jobs`
+  for (std::thread& helper : helpers) helper.join();
+
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);  // the first run's, in grid order
+  }
+  // After an interrupt: the runs that started, the last ones cut short.
+  std::vector<CompareRun> runs;
+  for (int i = 0; i < total; ++i) {
+    if (started[static_cast<std::size_t>(i)]) runs.push_back(std::move(result.runs[static_cast<std::size_t>(i)]));
+  }
+  result.runs = std::move(runs);
   return result;
 }
 

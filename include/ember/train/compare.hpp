@@ -20,6 +20,8 @@ struct CompareConfig {
   double target_loss = NAN;    // "epochs to target": first epoch with train loss <= this, or
   double target_accuracy = NAN;  // first epoch with test (else train) accuracy >= this; neither
                                // given: 95% of the best final accuracy of any activation
+  int jobs = 1;                // runs trained at once, each on its own thread; the figures do not
+                               // depend on it (only the seconds, when runs share a core)
 };
 
 struct CompareRun {
@@ -37,8 +39,13 @@ struct CompareResult {
   double chance_accuracy = 0;  // the largest class's share of the set accuracy is measured on
 };
 
-// Called before each run starts: (activation, seed, run number from 1, runs in all).
+// Called as each run starts: (activation, seed, run number from 1, runs in all).
 using CompareProgress = std::function<void(const std::string&, std::uint64_t, int, int)>;
+
+// Trains the grid, config.jobs runs at a time. progress and callbacks are called one at a time (under
+// a lock), on_batch and on_epoch only for the run started last. A run that throws (TrainingDiverged)
+// stops the others; the first such error in grid order is rethrown. After callbacks.stop, the result
+// holds the runs that started, the last ones cut short.
 
 CompareResult run_comparison(const Dataset& train, const Dataset& test, const CompareConfig& config,
                              const CompareProgress& progress = {}, const FitCallbacks& callbacks = {});

@@ -25,8 +25,6 @@ namespace nn = ember::nn;
 
 namespace {
 
-const json& nn_reference() { return reference::nn_data(); }
-
 Tensor optional_tensor(const json& params, const char* key) {
   return params.contains(key) ? reference::tensor_of(params.at(key)) : Tensor();
 }
@@ -50,7 +48,7 @@ Tensor apply_loss(const json& c, const std::vector<Tensor>& inputs) {
 // loss.backward(). Returns how many cases ran.
 std::size_t run_loss_cases(const std::string& loss, reference::Tolerance tol = {}) {
   std::size_t count = 0;
-  for (const json& c : nn_reference().at("losses")) {
+  for (const json& c : reference::nn_data().at("losses")) {
     if (c.at("loss") != loss) continue;
     ++count;
     const std::string name = c.at("name");

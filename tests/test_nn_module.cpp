@@ -26,15 +26,13 @@ namespace nn = ember::nn;
 
 namespace {
 
-const json& nn_reference() { return reference::nn_data(); }
-
 std::string printed(const nn::Module& module) {
   std::ostringstream out;
   out << module;
   return out.str();
 }
 
-std::string expected_repr(const std::string& key) { return nn_reference().at("repr").at(key).get<std::string>(); }
+std::string expected_repr(const std::string& key) { return reference::nn_data().at("repr").at(key).get<std::string>(); }
 
 // Every parameter's value, in order, to compare a model before and after something.
 std::vector<Matrix> values_of(const nn::Module& module) {
@@ -65,7 +63,7 @@ TEST_CASE("MyModel names its parameters as PyTorch does: fc1.weight, fc1.bias, .
   CHECK(model.parameters().size() == 6);
   // The optimizer-test fixture's names are PyTorch's own state_dict keys: the same set.
   std::vector<std::string> torch_names;
-  for (const auto& [name, t] : nn_reference().at("optim").at("multiclass").at("initial").items()) torch_names.push_back(name);
+  for (const auto& [name, t] : reference::nn_data().at("optim").at("multiclass").at("initial").items()) torch_names.push_back(name);
   std::vector<std::string> ember_names;
   for (const auto& [name, t] : model.state_dict()) ember_names.push_back(name);
   CHECK(ember_names == torch_names);  // both sorted (std::map, JSON object)

@@ -27,8 +27,6 @@ namespace nn = ember::nn;
 
 namespace {
 
-const json& nn_reference() { return reference::nn_data(); }
-
 nn::StateDict state_of(const json& tensors) {
   nn::StateDict state;
   for (const auto& [name, t] : tensors.items()) state.emplace(name, reference::tensor_of(t));
@@ -74,8 +72,8 @@ void replay(const json& setup, const json& run) {
   const bool binary = setup.at("num_classes") == 1;
   auto optimizer = make_optimizer(run, model.parameters());
 
-  const int steps = nn_reference().at("optim").at("steps");
-  const ember::Index batch = nn_reference().at("optim").at("batch_size").get<ember::Index>();
+  const int steps = reference::nn_data().at("optim").at("steps");
+  const ember::Index batch = reference::nn_data().at("optim").at("batch_size").get<ember::Index>();
   for (int s = 0; s < steps; ++s) {
     const ember::Index first = batch * (s % 2);
     const Tensor xb = Tensor::from_matrix(x.value().middleRows(first, batch));
@@ -109,7 +107,7 @@ void replay(const json& setup, const json& run) {
 
 // Replays the named runs of one setup ("multiclass" or "binary"); returns how many it found.
 std::size_t replay_runs(const char* setup_name, const std::vector<std::string>& names) {
-  const json& setup = nn_reference().at("optim").at(setup_name);
+  const json& setup = reference::nn_data().at("optim").at(setup_name);
   std::size_t count = 0;
   for (const json& run : setup.at("runs")) {
     if (std::find(names.begin(), names.end(), run.at("name").get<std::string>()) == names.end()) continue;

@@ -151,6 +151,12 @@ void check_loads(const std::string& path) {
   CHECK(loaded.model->num_classes() == 1);
 }
 
+// Saves a small model at `path`, the previous file that a later run must not destroy; its bytes.
+std::string existing_model(const std::string& path) {
+  REQUIRE(run_ember("train --dataset moons --samples 200 --epochs 1 --seed 7 --save " + path).status == 0);
+  return read_file(path);
+}
+
 // A moons run long enough to interrupt: each epoch is quick (epoch lines show progress), and
 // there are far more epochs than any test waits for.
 std::vector<std::string> long_run(const std::string& save) {
@@ -162,8 +168,7 @@ std::vector<std::string> long_run(const std::string& save) {
 void interrupt_after_an_epoch(int sig) {
   TempDir dir;
   const std::string model = dir.file("m.safetensors");
-  REQUIRE(run_ember("train --dataset moons --samples 200 --epochs 1 --seed 7 --save " + model).status == 0);
-  const std::string before = read_file(model);
+  const std::string before = existing_model(model);
 
   Process train(long_run(model), dir.file("out"), dir.file("err"));
   REQUIRE(train.wait_until([&] { return train.out().find("train loss") != std::string::npos; }, 60));
@@ -206,8 +211,7 @@ TEST_CASE("SIGTERM during train --save stops at the end of a batch, saves the la
 TEST_CASE("An interrupt before the first epoch ends saves nothing and leaves the old model file as it was", "[robustness]") {
   TempDir dir;
   const std::string model = dir.file("m.safetensors");
-  REQUIRE(run_ember("train --dataset moons --samples 200 --epochs 1 --seed 7 --save " + model).status == 0);
-  const std::string before = read_file(model);
+  const std::string before = existing_model(model);
   // One sample per batch and 400,000 samples: the first epoch lasts far longer than the test waits.
   Process train({"train", "--dataset", "moons", "--samples", "500000", "--batch-size", "1", "--epochs", "5", "--save", model},
                 dir.file("out"), dir.file("err"));
@@ -243,8 +247,7 @@ TEST_CASE("Without --save an interrupted run says nothing was saved and writes n
 TEST_CASE("A second Ctrl-C kills at once, and the model file is still the old one or a whole new one", "[robustness]") {
   TempDir dir;
   const std::string model = dir.file("m.safetensors");
-  REQUIRE(run_ember("train --dataset moons --samples 200 --epochs 1 --seed 7 --save " + model).status == 0);
-  const std::string before = read_file(model);
+  const std::string before = existing_model(model);
   Process train(long_run(model), dir.file("out"), dir.file("err"));
   REQUIRE(train.wait_until([&] { return train.out().find("train loss") != std::string::npos; }, 60));
   train.signal(SIGINT);

@@ -51,6 +51,72 @@ int epoch_reaching(const CompareRun& run, const CompareConfig& config, double ac
   return -1;
 }
 
+// One run of the grid: its starting weights, then fit(). True when it was stopped early.
+bool train_run(CompareRun& run, const Dataset& train, const Dataset& test, const TrainConfig& base, Index outputs,
+               const FitCallbacks& callbacks) {
+  TrainConfig run_config = base;
+  run_config.activation = run.activation;
+  run_config.seed = run.seed;
+  run_config.diagnostics = true;
+  // The starting weights, drawn once per seed from a model whose activation plays no part in
+  // the draw, then copied in: every activation starts from exactly these numbers.
+  run.initial_state = build_model(run_config, train.num_features(), outputs)->state_dict();
+  auto model = build_model(run_config, train.num_features(), outputs);
+  model->load_state_dict(run.initial_state);
+  const auto begin = std::chrono::steady_clock::now();
+  FitResult fitted = fit(*model, train, test, run_config, callbacks);
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  run.epochs = std::move(fitted.epochs);
+  return fitted.stopped_early;
+}
+
+// What the threads training the grid share. They take runs in grid order, and call the caller's
+// callbacks, under one lock; on_batch and on_epoch reach the caller only from the run started last,
+// so that a progress display follows one run at a time.
+struct Schedule {
+  Schedule(const std::vector<CompareRun>& runs, const CompareProgress& progress, const FitCallbacks& callbacks)
+      : runs(runs), progress(progress), callbacks(callbacks), started(runs.size(), 0), errors(runs.size()) {}
+
+  // The next run, announced to `progress`; -1 when none is left or training halted.
+  int take() {
+    std::lock_guard<std::mutex> guard(lock);
+    if (halt || next_run == static_cast<int>(runs.size())) return -1;
+    const int i = next_run++;
+    latest_run = i;
+    started[static_cast<std::size_t>(i)] = 1;
+    const CompareRun& run = runs[static_cast<std::size_t>(i)];
+    if (progress) progress(run.activation, run.seed, i + 1, static_cast<int>(runs.size()));
+    return i;
+  }
+
+  // What fit() calls for run i. The caller's stop request halts every run.
+  FitCallbacks callbacks_of(int i) {
+    FitCallbacks of_run;
+    of_run.stop = &halt;
+    of_run.on_batch = [this, i](int epoch, Index batch, Index batches) {
+      if (callbacks.stop && callbacks.stop->load()) halt = true;
+      if (!callbacks.on_batch) return;
+      std::lock_guard<std::mutex> guard(lock);
+      if (latest_run == i) callbacks.on_batch(epoch, batch, batches);
+    };
+    of_run.on_epoch = [this, i](const EpochStats& stats) {
+      if (!callbacks.on_epoch) return;
+      std::lock_guard<std::mutex> guard(lock);
+      if (latest_run == i) callbacks.on_epoch(stats);
+    };
+    return of_run;
+  }
+
+  const std::vector<CompareRun>& runs;
+  const CompareProgress& progress;
+  const FitCallbacks& callbacks;
+  std::mutex lock;
+  int next_run = 0, latest_run = -1;       // guarded by `lock`
+  std::vector<char> started;               // written under `lock`, read once the threads have ended
+  std::vector<std::exception_ptr> errors;  // entry i written only by the thread training run i
+  std::atomic<bool> halt{false};           // an interrupt, a run stopped early, or an error
+};
+
 }  // namespace
 
 double unit_weighted(const std::vector<double>& fractions, const std::vector<Index>& hidden) {
@@ -79,78 +145,34 @@ CompareResult run_comparison(const Dataset& train, const Dataset& test, const Co
       result.runs.push_back(CompareRun{activation, config.base.seed + static_cast<std::uint64_t>(k), {}, {}, 0});
     }
   }
-  const int total = static_cast<int>(result.runs.size());
 
-  // The runs are independent: `jobs` threads take them in turn, and each run's figures are the same
-  // whichever thread trains it, and whatever runs beside it. The threads share the data (read only)
-  // and what follows. Callbacks are called under one lock; on_batch and on_epoch only for the run
-  // started last, so that a progress display follows one run at a time.
-  std::mutex callback_lock;
-  int latest_run = -1;  // guarded by callback_lock
-  std::atomic<int> next_run{0};
-  std::atomic<bool> halt{false};  // an interrupt (callbacks.stop), a run stopped early, or an error
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(total));
-  std::vector<char> started(static_cast<std::size_t>(total), 0);
-
-  const auto train_run = [&](int i) {
-    CompareRun& run = result.runs[static_cast<std::size_t>(i)];
-    TrainConfig run_config = config.base;
-    run_config.activation = run.activation;
-    run_config.seed = run.seed;
-    run_config.diagnostics = true;
-    {
-      std::lock_guard<std::mutex> lock(callback_lock);
-      latest_run = i;
-      if (progress) progress(run.activation, run.seed, i + 1, total);
-    }
-    // The starting weights, drawn once per seed from a model whose activation plays no part in
-    // the draw, then copied in: every activation starts from exactly these numbers.
-    run.initial_state = build_model(run_config, train.num_features(), outputs)->state_dict();
-    auto model = build_model(run_config, train.num_features(), outputs);
-    model->load_state_dict(run.initial_state);
-    FitCallbacks run_callbacks;
-    run_callbacks.stop = &halt;
-    run_callbacks.on_batch = [&, i](int epoch, Index batch, Index batches) {
-      if (callbacks.stop && callbacks.stop->load()) halt = true;
-      if (!callbacks.on_batch) return;
-      std::lock_guard<std::mutex> lock(callback_lock);
-      if (latest_run == i) callbacks.on_batch(epoch, batch, batches);
-    };
-    run_callbacks.on_epoch = [&, i](const EpochStats& stats) {
-      if (!callbacks.on_epoch) return;
-      std::lock_guard<std::mutex> lock(callback_lock);
-      if (latest_run == i) callbacks.on_epoch(stats);
-    };
-    const auto begin = std::chrono::steady_clock::now();
-    FitResult fitted = fit(*model, train, test, run_config, run_callbacks);
-    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    run.epochs = std::move(fitted.epochs);
-    if (fitted.stopped_early) halt = true;
-  };
+  // The runs are independent: each run's figures are the same whichever thread trains it, and
+  // whatever runs beside it. So `jobs` threads take them in turn.
+  Schedule schedule(result.runs, progress, callbacks);
   const auto take_runs = [&] {
-    for (int i = next_run++; i < total && !halt; i = next_run++) {
-      started[static_cast<std::size_t>(i)] = 1;
+    for (int i = schedule.take(); i >= 0; i = schedule.take()) {
       try {
-        train_run(i);
+        CompareRun& run = result.runs[static_cast<std::size_t>(i)];
+        if (train_run(run, train, test, config.base, outputs, schedule.callbacks_of(i))) schedule.halt = true;
       } catch (...) {
-        errors[static_cast<std::size_t>(i)] = std::current_exception();
-        halt = true;
+        schedule.errors[static_cast<std::size_t>(i)] = std::current_exception();
+        schedule.halt = true;
       }
     }
   };
   Eigen::initParallel();
   std::vector<std::thread> helpers;
-  for (int t = 1; t < std::min(config.jobs, total); ++t) helpers.emplace_back(take_runs);
+  for (int t = 1; t < std::min(config.jobs, static_cast<int>(result.runs.size())); ++t) helpers.emplace_back(take_runs);
   take_runs();  // the calling thread is one of the `jobs`
   for (std::thread& helper : helpers) helper.join();
 
-  for (const std::exception_ptr& error : errors) {
+  for (const std::exception_ptr& error : schedule.errors) {
     if (error) std::rethrow_exception(error);  // the first run's, in grid order
   }
   // After an interrupt: the runs that started, the last ones cut short.
   std::vector<CompareRun> runs;
-  for (int i = 0; i < total; ++i) {
-    if (started[static_cast<std::size_t>(i)]) runs.push_back(std::move(result.runs[static_cast<std::size_t>(i)]));
+  for (std::size_t i = 0; i < result.runs.size(); ++i) {
+    if (schedule.started[i]) runs.push_back(std::move(result.runs[i]));
   }
   result.runs = std::move(runs);
   return result;

@@ -1,4 +1,5 @@
-// run_comparison() and summarize(): the runs of `ember compare` and the figures drawn from them.
+// run_comparison() and summarize(): the runs of `ember compare`, trained `jobs` at a time on as many
+// threads, and the figures drawn from them.
 #include "ember/train/compare.hpp"
 
 #include <algorithm>

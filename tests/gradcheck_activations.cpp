@@ -2,6 +2,8 @@
 // src/engine/activations.cpp, on seeded random inputs kept away from the kinks (relu, leaky_relu and
 // elu at 0; softplus at its threshold). softmax and log_softmax along each dim and on a vector.
 // Values against PyTorch, and the kinks themselves, are in test_activations.cpp.
+// Each check_gradients call is the assertion: it CHECKs that every element's analytic gradient is
+// within tolerance of the central difference, and reports the worst element when not.
 #include <string>
 #include <vector>
 

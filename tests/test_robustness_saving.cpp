@@ -157,6 +157,21 @@ std::string existing_model(const std::string& path) {
   return read_file(path);
 }
 
+// Waits until the run has printed its first epoch line: one epoch complete, signal handlers set.
+void wait_for_an_epoch(const Process& train) {
+  REQUIRE(train.wait_until([&] { return train.out().find("train loss") != std::string::npos; }, 60));
+}
+
+// Sends `sig` once; the run must exit by itself (not be killed by the signal), with status 130.
+void stops_with_status_130(Process& train, int sig) {
+  train.signal(sig);
+  const int status = train.wait(30);
+  REQUIRE(status != -1);
+  INFO("stderr: " << train.err());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+}
+
 // A moons run long enough to interrupt: each epoch is quick (epoch lines show progress), and
 // there are far more epochs than any test waits for.
 std::vector<std::string> long_run(const std::string& save) {
@@ -171,13 +186,9 @@ void interrupt_after_an_epoch(int sig) {
   const std::string before = existing_model(model);
 
   Process train(long_run(model), dir.file("out"), dir.file("err"));
-  REQUIRE(train.wait_until([&] { return train.out().find("train loss") != std::string::npos; }, 60));
-  train.signal(sig);
-  const int status = train.wait(30);
-  REQUIRE(status != -1);
+  wait_for_an_epoch(train);
+  stops_with_status_130(train, sig);
   INFO("stderr: " << train.err());
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 130);
   CHECK(train.err().find("interrupted: stopped at the end of a batch, after ") != std::string::npos);
   CHECK(train.err().find("saved model to " + model) != std::string::npos);
   // Asked to save, it saved a complete new file, not the old one, not torn...
@@ -216,12 +227,8 @@ TEST_CASE("An interrupt before the first epoch ends saves nothing and leaves the
   Process train({"train", "--dataset", "moons", "--samples", "500000", "--batch-size", "1", "--epochs", "5", "--save", model},
                 dir.file("out"), dir.file("err"));
   REQUIRE(train.wait_until([&] { return train.handles_signals(); }, 60));
-  train.signal(SIGINT);
-  const int status = train.wait(30);
-  REQUIRE(status != -1);
+  stops_with_status_130(train, SIGINT);
   INFO("stderr: " << train.err());
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 130);
   CHECK(train.err().find("stopped at the end of a batch, after 0 complete epoch(s); nothing saved, " + model + " is unchanged") !=
         std::string::npos);
   CHECK(train.out().empty());
@@ -232,13 +239,9 @@ TEST_CASE("An interrupt before the first epoch ends saves nothing and leaves the
 TEST_CASE("Without --save an interrupted run says nothing was saved and writes no file", "[robustness]") {
   TempDir dir;
   Process train(long_run(""), dir.file("out"), dir.file("err"));
-  REQUIRE(train.wait_until([&] { return train.out().find("train loss") != std::string::npos; }, 60));
-  train.signal(SIGINT);
-  const int status = train.wait(30);
-  REQUIRE(status != -1);
+  wait_for_an_epoch(train);
+  stops_with_status_130(train, SIGINT);
   INFO("stderr: " << train.err());
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 130);
   CHECK(train.err().find("stopped at the end of a batch") != std::string::npos);
   CHECK(train.err().find("; nothing saved") != std::string::npos);
   CHECK(other_files(dir, {"out", "err"}).empty());
@@ -249,7 +252,7 @@ TEST_CASE("A second Ctrl-C kills at once, and the model file is still the old on
   const std::string model = dir.file("m.safetensors");
   const std::string before = existing_model(model);
   Process train(long_run(model), dir.file("out"), dir.file("err"));
-  REQUIRE(train.wait_until([&] { return train.out().find("train loss") != std::string::npos; }, 60));
+  wait_for_an_epoch(train);
   train.signal(SIGINT);
   train.signal(SIGINT);
   const int status = train.wait(30);

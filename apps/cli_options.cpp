@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 #include <sstream>
 
 #include "commands.hpp"
@@ -17,18 +18,64 @@
 
 namespace ember::cli {
 
-void add_data_options(cxxopts::Options& options) {
+namespace {
+
+// Where the data comes from: every command that reads a dataset (train, eval, compare).
+void add_source_options(cxxopts::Options& options) {
   options.add_options("Data")
       ("dataset", "built-in dataset (see 'ember datasets')", cxxopts::value<std::string>())
-      ("data", "CSV file with a header row", cxxopts::value<std::string>())
+      ("data", "CSV file with a header row (separated by commas, semicolons or tabs)", cxxopts::value<std::string>())
       ("target", "label column of --data: a header name or 0-based index (default: the last column)", cxxopts::value<std::string>())
+      ("sep", "separator of --data: ',', ';', tab or any one character (default: detected from the header)", cxxopts::value<std::string>())
       ("test-split", "fraction held out for testing; 0 trains on everything", cxxopts::value<double>()->default_value("0.2"))
-      ("standardize", "z-score features with the training split's mean and std (default)")
-      ("no-standardize", "use the features as they are")
       ("samples", "generated datasets: number of samples", cxxopts::value<long>())
       ("noise", "generated datasets: noise level", cxxopts::value<double>())
       ("data-dir", "folder of Fashion-MNIST's IDX .gz files", cxxopts::value<std::string>())
       ("seed", "seed for everything random: data, split, weights, shuffling", cxxopts::value<std::uint64_t>()->default_value("0"));
+}
+
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> names;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) names.push_back(item);
+  return names;
+}
+
+}  // namespace
+
+void add_data_options(cxxopts::Options& options) {
+  add_source_options(options);
+  options.add_options("Columns of --data")
+      ("features", "only these columns are features, in this order (comma-separated)", cxxopts::value<std::string>())
+      ("ignore", "columns that are not features (comma-separated), e.g. an ID", cxxopts::value<std::string>())
+      ("categorical", "columns to one-hot encode even though they hold numbers (text columns always are)", cxxopts::value<std::string>())
+      ("missing", "missing values (empty, NA, NaN, ?): error (stop), drop (the rows), mean (fill with the training mean)",
+       cxxopts::value<std::string>()->default_value("error"))
+      ("unknown", "a category unseen in training: error, or ignore (all zeros)", cxxopts::value<std::string>()->default_value("error"))
+      ("allow-many-classes", "accept a target with fractions or more distinct values than a tenth of the rows")
+      ("standardize", "z-score features with the training split's mean and std (default)")
+      ("no-standardize", "use the features as they are");
+}
+
+void add_eval_data_options(cxxopts::Options& options) {
+  add_source_options(options);
+  options.add_options("Columns of --data")
+      ("unknown", "a category unseen in training: error, or ignore (all zeros)", cxxopts::value<std::string>()->default_value("error"));
+}
+
+char parse_separator(const std::string& text) {
+  if (text == "tab" || text == "\\t" || text == "\t") return '\t';
+  if (text.size() != 1 || text == "\"" || text == "\n" || text == "\r") {
+    throw UsageError("--sep: expected one character (',', ';', '|') or tab, got \"" + text + "\"");
+  }
+  return text[0];
+}
+
+UnknownCategories parse_unknown(const std::string& text) {
+  if (text == "error") return UnknownCategories::error;
+  if (text == "ignore") return UnknownCategories::ignore;
+  throw UsageError("--unknown must be error or ignore, got \"" + text + "\"");
 }
 
 void add_model_options(cxxopts::Options& options) {
@@ -71,6 +118,17 @@ DataOptions read_data_options(const cxxopts::ParseResult& args) {
   }
   if (args.count("data-dir")) data.data_dir = args["data-dir"].as<std::string>();
   data.seed = args["seed"].as<std::uint64_t>();
+  if (args.count("sep")) data.csv.separator = parse_separator(args["sep"].as<std::string>());
+  if (args.count("features")) data.csv.features = split_names(args["features"].as<std::string>());
+  if (args.count("ignore")) data.csv.ignore = split_names(args["ignore"].as<std::string>());
+  if (args.count("categorical")) data.csv.categorical = split_names(args["categorical"].as<std::string>());
+  if (args.count("missing")) {
+    try { data.missing = parse_missing_values(args["missing"].as<std::string>()); } catch (const std::invalid_argument& e) { throw UsageError(e.what()); }
+  }
+  if (args.count("unknown")) data.unknown = parse_unknown(args["unknown"].as<std::string>());
+  data.allow_many_classes = args.count("allow-many-classes") > 0;
+  const bool csv_only = args.count("sep") || args.count("features") || args.count("ignore") || args.count("categorical");
+  if (csv_only && data.path.empty()) throw UsageError("--sep, --features, --ignore and --categorical apply to --data FILE.csv only");
   return data;
 }
 
@@ -133,15 +191,20 @@ TrainConfig read_train_config(const cxxopts::ParseResult& args) {
 
 void set_threads(int threads) { set_num_threads(threads); }
 
-PreparedData prepare_data(DataOptions data, double test_split, bool standardize, int classes) {
+PreparedData prepare_data(DataOptions data, double test_split, bool standardize, int classes, const Encoding* fixed) {
   if (data.dataset.empty() && data.path.empty()) throw UsageError("no data: give --dataset NAME or --data FILE.csv");
   // --classes also sets how many classes a generator makes (spiral arms, blobs clusters).
   if (classes > 0 && (data.dataset == "spiral" || data.dataset == "blobs")) data.classes = classes;
   PreparedData prepared;
   try {
-    auto [train, test] = load_train_test(data, test_split);
-    prepared.train = std::move(train);
-    prepared.test = std::move(test);
+    PreparedSplit split = prepare_split(data, test_split, fixed);
+    prepared.train = std::move(split.train);
+    prepared.test = std::move(split.test);
+    prepared.encoding = std::move(split.encoding);
+    prepared.record = std::move(split.record);
+    prepared.target_name = std::move(split.target_name);
+    prepared.dropped_rows = split.dropped_rows;
+    for (const std::string& warning : split.warnings) std::cerr << "warning: " << warning << "\n";
   } catch (const DataOptionError& e) {
     // The options, not the data, are at fault ("--samples does not apply to iris", "unknown dataset"):
     // a usage error (exit 2), like any other bad option.
@@ -153,17 +216,29 @@ PreparedData prepare_data(DataOptions data, double test_split, bool standardize,
     if (prepared.test.size() > 0) prepared.standardizer.apply(prepared.test.X);
     prepared.standardized = true;
   }
-  if (!data.path.empty()) {
-    const std::vector<std::string> header = read_csv_header(data.path);
-    const std::string& t = data.target;
-    std::size_t used = 0;
-    long index = -1;
-    try { index = std::stol(t, &used); } catch (const std::exception&) { used = 0; }
-    if (t.empty()) prepared.target_name = header.back();
-    else if (used == t.size() && index >= 0 && static_cast<std::size_t>(index) < header.size()) prepared.target_name = header[static_cast<std::size_t>(index)];
-    else prepared.target_name = t;
-  }
   return prepared;
+}
+
+std::string describe_data(const PreparedData& prepared, const DataOptions& data) {
+  std::string line = "data: " + (data.path.empty() ? data.dataset : data.path) + ", " +
+                     std::to_string(prepared.train.size()) + " training rows";
+  if (prepared.test.size() > 0) line += ", " + std::to_string(prepared.test.size()) + " test rows";
+  line += ", " + std::to_string(prepared.train.num_features()) + " inputs";
+  const Encoding& encoding = prepared.encoding;
+  if (!encoding.empty()) {
+    const Index columns = static_cast<Index>(encoding.columns.size());
+    line += " from " + std::to_string(columns) + " column" + (columns == 1 ? "" : "s");
+    const std::vector<std::string> text = encoding.text_columns();
+    if (!text.empty()) {
+      line += " (one-hot encoding of " + std::to_string(text.size()) + " text column" + (text.size() == 1 ? "" : "s") +
+              " added " + std::to_string(encoding.inputs() - columns) + ")";
+    }
+  }
+  line += ", " + std::to_string(prepared.train.num_classes()) + " classes";
+  if (!prepared.target_name.empty()) line += " (target \"" + prepared.target_name + "\")";
+  if (prepared.dropped_rows > 0) line += "; dropped " + std::to_string(prepared.dropped_rows) + " rows with missing values";
+  if (!encoding.empty() && encoding.missing == MissingValues::mean) line += "; missing values filled with the training means";
+  return line;
 }
 
 namespace {

@@ -1,14 +1,19 @@
 // ember eval: how a saved model does on a dataset — loss, accuracy, per-class precision and
-// recall, and the confusion matrix. With the same data options and seed as `ember train`, it
-// scores exactly the test split that training held out (--test-split 0: the whole dataset).
+// recall, and the confusion matrix. The model file records how it was trained: its columns (found
+// by name), its target, its data and seed. Given the very data it trained on (the same file, by
+// SHA-256, or the same built-in dataset), eval scores the test rows that training held out; given
+// other data, every row. It always says which rows it scored.
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
+#include "ember/data/sha256.hpp"
 #include "ember/io/model_file.hpp"
 #include "ember/train/metrics.hpp"
+#include "model_columns.hpp"
 
 namespace ember::cli {
 
@@ -62,6 +67,82 @@ void print_report(const Evaluation& e, const std::vector<std::string>& classes, 
 
 }  // namespace
 
+namespace {
+
+std::string fraction_text(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
+// Which data eval reads and which of its rows it scores, with the sentence that says so.
+struct EvalPlan {
+  DataOptions data;
+  double test_split = 0;
+  std::string rows;  // "the 30 test rows of the training run (seed 5, test split 0.2)"
+};
+
+// The recorded data where the user named none; recorded generation settings where the user gave
+// none; the recorded seed and split for the very data the model trained on, every row otherwise.
+// An explicit --seed or --test-split always wins, and the sentence says what that means.
+EvalPlan plan_evaluation(const cxxopts::ParseResult& args, const ModelInfo& info) {
+  EvalPlan plan;
+  plan.data = read_data_options(args);
+  DataOptions& data = plan.data;
+  const DataRecord& trained = info.data;
+  const bool explicit_seed = args.count("seed") > 0, explicit_split = args.count("test-split") > 0;
+  if (data.dataset.empty() && data.path.empty()) {
+    if (!info.data_recorded) throw UsageError("no data: give --dataset NAME or --data FILE.csv (the model file does not record its training data)");
+    data.dataset = trained.dataset;
+    data.path = trained.path;
+  }
+  if (!data.path.empty() && data.target.empty()) data.target = info.target_name;
+  bool same = false;
+  if (info.data_recorded && !data.dataset.empty() && data.dataset == trained.dataset) {
+    if (data.samples < 0 && trained.samples >= 0 && data.dataset != "fashion_mnist") data.samples = trained.samples;
+    if (data.noise < 0 && trained.noise >= 0) data.noise = trained.noise;
+    if (data.classes < 0 && trained.classes >= 0) data.classes = trained.classes;
+    if (!explicit_seed) data.seed = trained.seed;
+    const DataOptions resolved = with_defaults(data);
+    const bool generated = trained.samples >= 0 && data.dataset != "fashion_mnist";
+    same = resolved.samples == trained.samples && resolved.noise == trained.noise &&
+           (trained.classes < 0 || resolved.classes < 0 || resolved.classes == trained.classes) &&
+           (!generated || resolved.seed == trained.seed);
+  } else if (info.data_recorded && !data.path.empty() && !trained.sha256.empty()) {
+    same = sha256_hex(read_text_file(data.path)) == trained.sha256;
+    if (same && !explicit_seed) data.seed = trained.seed;
+  }
+  const std::string name = data.path.empty() ? data.dataset : data.path;
+  const std::string trained_split = "seed " + std::to_string(trained.seed) + ", test split " + fraction_text(trained.test_split);
+  const std::string asked_split = "seed " + std::to_string(data.seed) + ", test split " + fraction_text(read_test_split(args));
+  if (!info.data_recorded) {
+    plan.test_split = read_test_split(args);
+    plan.rows = "the test rows of " + name + " drawn with " + asked_split +
+                " (the model file does not record its training data, so they may include rows it trained on)";
+  } else if (same && !explicit_split && !explicit_seed) {
+    plan.test_split = trained.test_split;
+    plan.rows = trained.test_split > 0 ? "the test rows of the training run (" + trained_split + ")"
+                                       : "every row: the training run trained on all of " + name +
+                                             " (test split 0), so these are training figures";
+  } else if (same) {
+    plan.test_split = explicit_split ? read_test_split(args) : trained.test_split;
+    plan.rows = "the test rows of " + name + " drawn with seed " + std::to_string(data.seed) + ", test split " +
+                fraction_text(plan.test_split) + " as given (the training run drew " + trained_split +
+                ", so some of these rows may have been trained on)";
+  } else {
+    plan.test_split = explicit_split ? read_test_split(args) : 0.0;
+    plan.rows = explicit_split ? "the test rows of " + name + " drawn with " + asked_split + " (not the data the model trained on)"
+                               : "every row of " + name + " (not the data the model trained on)";
+  }
+  if (has_official_split(data.dataset) && data.path.empty()) {
+    if (plan.test_split == 0) plan.test_split = 0.2;  // any fraction: the official test set
+    plan.rows = "the official test set of " + data.dataset;
+  }
+  return plan;
+}
+
+}  // namespace
+
 int cmd_eval(int argc, char** argv) {
   cxxopts::Options options("ember eval", "Evaluate a saved model on a dataset: loss, accuracy, precision, recall, confusion matrix.");
   options.add_options()
@@ -69,13 +150,17 @@ int cmd_eval(int argc, char** argv) {
       ("activation", "activation of a model file that does not record it (PyTorch's)", cxxopts::value<std::string>())
       ("json", "print the figures as JSON")
       ("h,help", "show this help");
-  add_data_options(options);
+  add_eval_data_options(options);
   const auto args = parse_or_usage(options, argc, argv);
   if (args.count("help")) {
     std::cout << options.help()
-              << "\nThe test split is drawn as `ember train` draws it: the same --seed and --test-split give the same test set.\n"
-                 "examples:\n  ember eval --model iris.safetensors --dataset iris\n"
-                 "  ember eval --model m.safetensors --data holdout.csv --test-split 0\n";
+              << "\nWithout --dataset or --data, eval reads the data the model was trained on. Columns are found by the\n"
+                 "names the model was trained on, and the target by its recorded name. On the very data the model trained\n"
+                 "on (the same CSV file, or built-in dataset), eval scores the rows that training held out (the recorded\n"
+                 "--seed and --test-split); on other data, every row. --seed and --test-split, when given, win.\n"
+                 "The model's own standardization is applied (the one training computed).\n"
+                 "examples:\n  ember eval --model iris.safetensors\n"
+                 "  ember eval --model m.safetensors --data holdout.csv\n";
     return 0;
   }
   if (!args.count("model")) throw UsageError("--model FILE is required");
@@ -84,30 +169,44 @@ int cmd_eval(int argc, char** argv) {
     try { nn::make_activation(activation); } catch (const std::invalid_argument& e) { throw UsageError(std::string("--activation: ") + e.what()); }
   }
   const LoadedModel loaded = load_model(args["model"].as<std::string>(), activation);
+  const ModelInfo& info = loaded.info;
+  const EvalPlan plan = plan_evaluation(args, info);
   // A generator with a class count (spiral's arms, blobs' clusters) draws the model's classes, as
   // `ember train --classes K` drew them: the same --seed then gives the same test set.
-  const int model_classes = !loaded.info.class_names.empty() ? static_cast<int>(loaded.info.class_names.size())
+  const int model_classes = !info.class_names.empty() ? static_cast<int>(info.class_names.size())
                             : loaded.model->num_classes() == 1 ? 2
                                                                : loaded.model->num_classes();
-  PreparedData prepared = prepare_data(read_data_options(args), read_test_split(args), false, model_classes);
-  Dataset& data = prepared.test.size() > 0 ? prepared.test : prepared.train;
+  const Encoding encoding = model_encoding(info);
+  const bool by_name = !plan.data.path.empty() && !encoding.empty();
+  if (by_name) require_model_columns(plan.data.path, plan.data.csv.separator, encoding);
+  if (!plan.data.path.empty() && encoding.empty()) {
+    std::cerr << "note: the model file records no feature names: the columns of " << plan.data.path
+              << " other than the target are its inputs, in order\n";
+  }
+  PreparedData prepared = prepare_data(plan.data, plan.test_split, false, model_classes, by_name ? &encoding : nullptr);
+  Dataset& data = plan.test_split > 0 ? prepared.test : prepared.train;
   if (data.num_features() != loaded.model->input_size()) {
     throw std::runtime_error("the data has " + std::to_string(data.num_features()) + " features, the model expects " +
                              std::to_string(loaded.model->input_size()));
   }
-  if (!loaded.info.mean.empty()) {
-    Standardizer standardizer{loaded.info.mean, loaded.info.stddev};
+  if (!info.feature_names.empty() && data.feature_names != info.feature_names && plan.data.path.empty()) {
+    throw std::runtime_error("the features of " + plan.data.dataset + " are not the ones the model was trained on");
+  }
+  if (data.size() == 0) throw std::runtime_error("no rows to score: the test split is empty");
+  if (!info.mean.empty()) {
+    Standardizer standardizer{info.mean, info.stddev};
     standardizer.apply(data.X);
   }
-  std::vector<std::string> classes = loaded.info.class_names;
+  std::vector<std::string> classes = info.class_names;
   if (classes.empty()) classes = data.class_names;
-  const std::vector<int> y = labels_as_model_indices(data, loaded.info.class_names);
+  const std::vector<int> y = labels_as_model_indices(data, info.class_names);
   const int num_classes = static_cast<int>(std::max<std::size_t>(classes.size(), loaded.model->num_classes() == 1 ? 2 : static_cast<std::size_t>(loaded.model->num_classes())));
   while (static_cast<int>(classes.size()) < num_classes) classes.push_back(std::to_string(classes.size()));
   const Evaluation e = evaluate(*loaded.model, data.X, y, num_classes);
+  const std::string rows = "scored " + std::to_string(data.size()) + " rows: " + plan.rows;
   if (args.count("json")) {
     auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
-    nlohmann::json out = {{"samples", data.size()}, {"loss", e.loss}, {"accuracy", e.accuracy},
+    nlohmann::json out = {{"samples", data.size()}, {"rows", rows}, {"loss", e.loss}, {"accuracy", e.accuracy},
                           {"classes", classes}, {"confusion", e.confusion}};
     for (std::size_t c = 0; c < classes.size(); ++c) {
       out["precision"].push_back(number(e.precision[c]));
@@ -115,6 +214,7 @@ int cmd_eval(int argc, char** argv) {
     }
     std::cout << out.dump(2) << "\n";
   } else {
+    std::cout << rows << "\n";
     print_report(e, classes, data.size());
   }
   return 0;

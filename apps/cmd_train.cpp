@@ -106,6 +106,7 @@ int cmd_train(int argc, char** argv) {
     }
   }
   std::ostream& lines = json ? std::cerr : std::cout;
+  lines << describe_data(prepared, data) << std::endl;
   ProgressBar progress;
   FitCallbacks callbacks;
   // An interrupt stops at the end of a batch, mid-epoch. --save then writes the model as it was at the
@@ -143,6 +144,9 @@ int cmd_train(int argc, char** argv) {
     info.class_names = prepared.train.class_names;
     info.feature_names = prepared.train.feature_names;
     info.target_name = prepared.target_name;
+    info.data_recorded = true;
+    info.data = prepared.record;
+    info.encoding = prepared.encoding;
     if (prepared.standardized) {
       info.mean = prepared.standardizer.mean;
       info.stddev = prepared.standardizer.stddev;

@@ -20,5 +20,6 @@ int cmd_train(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
 int cmd_predict(int argc, char** argv);
 int cmd_compare(int argc, char** argv);
+int cmd_info(int argc, char** argv);
 
 }  // namespace ember::cli

@@ -22,6 +22,7 @@ const Command commands[] = {
     {"train", "train the article's model on a dataset, print a line per epoch, optionally save it", ember::cli::cmd_train},
     {"eval", "loss, accuracy, per-class precision/recall and confusion matrix of a saved model", ember::cli::cmd_eval},
     {"predict", "write one row of class probabilities per input row", ember::cli::cmd_predict},
+    {"info", "what a model file holds: architecture, classes, features, encodings, training data", ember::cli::cmd_info},
     {"compare", "train one model per activation from identical starts and compare how they converge", ember::cli::cmd_compare},
 };
 

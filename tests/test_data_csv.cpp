@@ -119,40 +119,56 @@ TEST_CASE("a missing file and a directory are clear errors", "[data][csv]") {
   ember_test::TempDir dir;
   REQUIRE_THROWS_WITH(read_csv(dir.file("nope.csv")), Contains(dir.file("nope.csv") + ": no such file"));
   REQUIRE_THROWS_WITH(read_csv(dir.path()), Contains(dir.path() + ": is a directory"));
-  REQUIRE_THROWS_WITH(read_feature_csv(dir.file("nope.csv")), Contains("no such file"));
+  REQUIRE_THROWS_WITH(read_csv_table(dir.file("nope.csv"), {}), Contains("no such file"));
 }
 
-TEST_CASE("read_feature_csv reads every column, selected columns, or all but dropped ones", "[data][csv]") {
+namespace {
+
+CsvOptions features_only(std::vector<std::string> features = {}, std::vector<std::string> ignore = {}) {
+  CsvOptions options;
+  options.read_target = false;
+  options.features = std::move(features);
+  options.ignore = std::move(ignore);
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("read_csv_table reads selected columns, or all but ignored ones, without a target", "[data][csv]") {
   ember_test::TempDir dir;
   const auto path = dir.write("x.csv", "a,b,c,species\n1,2,3,setosa\n4,5,6,virginica\n");
-  SECTION("selected by name, in the order asked; other columns are not parsed") {
-    const FeatureTable t = read_feature_csv(path, {"c", "a"});
-    CHECK(t.names == std::vector<std::string>{"c", "a"});
-    CHECK(t.X.rows() == 2);
-    CHECK(t.X(1, 0) == Approx(6.0).margin(1e-6));
-    CHECK(t.X(1, 1) == Approx(4.0).margin(1e-6));
+  SECTION("selected by name, in the order asked") {
+    const CsvTable t = read_csv_table(path, features_only({"c", "a"}));
+    REQUIRE(t.columns.size() == 2);
+    CHECK(t.columns[0].name == "c");
+    CHECK(t.rows() == 2);
+    CHECK(t.columns[0].numbers[1] == 6.0f);
+    CHECK(t.columns[1].numbers[1] == 4.0f);
   }
-  SECTION("every column except the dropped ones") {
-    const FeatureTable t = read_feature_csv(path, {}, {"species", "not-there"});
-    CHECK(t.names == std::vector<std::string>{"a", "b", "c"});
-    CHECK(t.X(0, 2) == Approx(3.0).margin(1e-6));
+  SECTION("every column except the ignored ones") {
+    const CsvTable t = read_csv_table(path, features_only({}, {"species"}));
+    CHECK(t.columns.size() == 3);
+    CHECK(t.columns[2].numbers[0] == 3.0f);
   }
-  SECTION("every column: text in one of them is an error with its place") {
-    REQUIRE_THROWS_WITH(read_feature_csv(path), Contains(path + ":2:7: expected a number in column \"species\""));
+  SECTION("every column: a text column is read as text") {
+    const CsvTable t = read_csv_table(path, features_only());
+    CHECK(t.columns[3].is_text);
+    CHECK(t.columns[3].texts == std::vector<std::string>{"setosa", "virginica"});
   }
-  SECTION("a selected column missing from the header") {
-    REQUIRE_THROWS_WITH(read_feature_csv(path, {"a", "d"}),
-                        Contains(path + ":1: no column \"d\"; the header has: a, b, c, species"));
+  SECTION("a selected or ignored column missing from the header") {
+    REQUIRE_THROWS_WITH(read_csv_table(path, features_only({"a", "d"})),
+                        Contains(path + ":1: --features: no column \"d\"; the header has: a, b, c, species"));
+    REQUIRE_THROWS_WITH(read_csv_table(path, features_only({}, {"not-there"})), Contains("--ignore: no column \"not-there\""));
   }
   SECTION("the header alone") { CHECK(read_csv_header(path) == std::vector<std::string>{"a", "b", "c", "species"}); }
 }
 
-TEST_CASE("read_feature_csv reports ragged rows and a missing body", "[data][csv]") {
+TEST_CASE("read_csv_table reports ragged rows and a missing body", "[data][csv]") {
   ember_test::TempDir dir;
   const auto ragged = dir.write("r.csv", "a,b\n1,2\n3\n");
-  REQUIRE_THROWS_WITH(read_feature_csv(ragged), Contains(ragged + ":3:2: expected 2 fields (as in the header), found 1"));
+  REQUIRE_THROWS_WITH(read_csv_table(ragged, features_only()), Contains(ragged + ":3:2: expected 2 fields (as in the header), found 1"));
   const auto header_only = dir.write("h.csv", "a,b\r\n");
-  REQUIRE_THROWS_WITH(read_feature_csv(header_only), Contains(header_only + ":2:1: no data rows"));
+  REQUIRE_THROWS_WITH(read_csv_table(header_only, features_only()), Contains(header_only + ":2:1: no data rows"));
 }
 
 TEST_CASE("parse_csv names its source in errors", "[data][csv]") {

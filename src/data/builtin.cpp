@@ -3,7 +3,11 @@
 // the single place each dataset's size and noise are set.
 #include "ember/data/builtin.hpp"
 
+#include <filesystem>
+#include <tuple>
+
 #include "ember/data/csv.hpp"
+#include "ember/data/sha256.hpp"
 #include "ember/data/embedded.hpp"
 #include "ember/data/generators.hpp"
 #include "ember/data/idx.hpp"
@@ -108,17 +112,95 @@ Dataset load_builtin_with(const DataOptions& options, Generator& gen) {
   throw DataOptionError("unknown dataset " + ("\"" + options.dataset + "\"") + "; the built-in datasets are: " + known_names());
 }
 
-Dataset load_with(const DataOptions& options, Generator& gen) {
+// The CSV-only options are an error with a built-in dataset, as --samples is with a CSV file.
+void reject_csv_options(const DataOptions& options) {
+  const std::string why = "it applies to --data FILE.csv";
+  reject(options.csv.separator != 0, "sep", options.dataset, why);
+  reject(!options.csv.features.empty(), "features", options.dataset, why);
+  reject(!options.csv.ignore.empty(), "ignore", options.dataset, why);
+  reject(!options.csv.categorical.empty(), "categorical", options.dataset, why);
+  reject(options.missing != MissingValues::error, "missing", options.dataset, "a built-in dataset has no missing values");
+  reject(options.allow_many_classes, "allow-many-classes", options.dataset, why);
+}
+
+void check_sources(const DataOptions& options) {
   if (!options.dataset.empty() && !options.path.empty()) throw DataOptionError("give either --dataset or --data, not both");
-  if (!options.dataset.empty()) return load_builtin_with(options, gen);
-  if (options.path.empty()) throw DataOptionError("no data: give --dataset NAME or --data FILE.csv");
+  if (options.dataset.empty() && options.path.empty()) throw DataOptionError("no data: give --dataset NAME or --data FILE.csv");
+  if (!options.dataset.empty()) return reject_csv_options(options);
   const std::string why = "a CSV file is used as it is";
   reject(options.samples >= 0, "samples", options.path, why);
   reject(options.noise >= 0, "noise", options.path, why);
   reject(!options.data_dir.empty(), "data-dir", options.path, "it applies to fashion_mnist");
-  Dataset data = read_csv(options.path, options.target);
-  check_classes(options, data);
-  return data;
+}
+
+Dataset load_with(const DataOptions& options, Generator& gen) {
+  check_sources(options);
+  if (!options.dataset.empty()) return load_builtin_with(options, gen);
+  return prepare_split(options, 0.0).train;
+}
+
+// What --missing asks of the rows that lack a value: leave them out, or stop at the first.
+void handle_missing(CsvTable& table, MissingValues missing, PreparedSplit& out) {
+  if (missing == MissingValues::drop) {
+    const std::vector<bool> incomplete = rows_with_missing(table, true);
+    std::vector<Index> keep;
+    for (std::size_t i = 0; i < incomplete.size(); ++i)
+      if (!incomplete[i]) keep.push_back(static_cast<Index>(i));
+    out.dropped_rows = table.rows() - static_cast<Index>(keep.size());
+    if (keep.empty()) throw DataError(table.source + ": every row has a missing value: --missing drop leaves no data");
+    if (out.dropped_rows > 0) table = table.select_rows(keep);
+    return;
+  }
+  // Under mean, features are filled later; a missing label can never be.
+  for (std::size_t i = 0; i < table.labels.size() && missing == MissingValues::mean; ++i) {
+    if (is_missing_marker(table.labels[i])) throw DataError(missing_label(table, i));
+  }
+  const std::string problem = missing == MissingValues::error ? first_missing_value(table, true) : "";
+  if (!problem.empty()) throw DataError(problem);
+}
+
+PreparedSplit prepare_csv(const DataOptions& options, double test_fraction, const Encoding* fixed) {
+  PreparedSplit out;
+  const std::string text = read_text_file(options.path);
+  CsvOptions csv = options.csv;
+  csv.target = options.target;
+  MissingValues missing = options.missing;
+  if (fixed != nullptr) {  // the model's columns, by name, as the model reads them
+    csv.features = fixed->column_names();
+    csv.categorical = fixed->text_columns();
+    csv.ignore.clear();
+    missing = fixed->missing;
+  }
+  CsvTable table = parse_csv_table(text, options.path, csv);
+  out.warnings = table.warnings;
+  handle_missing(table, missing, out);
+
+  Dataset all;
+  all.name = std::filesystem::path(options.path).stem().string();
+  encode_labels(table, all, options.allow_many_classes || fixed != nullptr);
+  check_classes(options, all);
+  Generator gen(options.seed);
+  const auto [train_rows, test_rows] = stratified_split_rows(all.y, all.num_classes(), test_fraction, gen, all.name);
+  out.encoding = fixed != nullptr ? *fixed : fit_encoding(table, train_rows, missing);
+  if (fixed == nullptr) {
+    for (const std::string& warning : identifier_warnings(table)) out.warnings.push_back(warning);
+  }
+  auto make = [&](const std::vector<Index>& rows) {
+    Dataset part;
+    part.name = all.name;
+    part.class_names = all.class_names;
+    part.feature_names = out.encoding.input_names();
+    part.X = encode_features(out.encoding, table, rows, options.unknown);
+    for (Index r : rows) part.y.push_back(all.y[static_cast<std::size_t>(r)]);
+    return part;
+  };
+  out.train = make(train_rows);
+  out.test = make(test_rows);
+  out.target_name = table.target_name;
+  out.record.path = options.path;
+  out.record.sha256 = sha256_hex(text);
+  out.record.rows = table.rows();
+  return out;
 }
 
 }  // namespace
@@ -156,19 +238,50 @@ Dataset load_dataset(const DataOptions& options) {
 }
 
 std::pair<Dataset, Dataset> load_train_test(const DataOptions& options, double test_fraction) {
+  PreparedSplit split = prepare_split(options, test_fraction);
+  return {std::move(split.train), std::move(split.test)};
+}
+
+DataOptions with_defaults(const DataOptions& options) {
+  DataOptions resolved = options;
+  for (const Generated& g : kGenerated) {
+    if (options.dataset != g.name) continue;
+    if (resolved.samples < 0) resolved.samples = g.samples;
+    if (resolved.noise < 0) resolved.noise = g.noise;
+    if (resolved.classes < 0) resolved.classes = g.classes;
+  }
+  return resolved;
+}
+
+PreparedSplit prepare_split(const DataOptions& options, double test_fraction, const Encoding* fixed) {
   if (!(test_fraction >= 0.0 && test_fraction < 1.0)) {
     throw DataOptionError("the test split must be in [0, 1), got " + std::to_string(test_fraction));
   }
-  if (options.path.empty() && has_official_split(options.dataset)) {
-    Dataset train = load_builtin(options);
-    Dataset test = test_fraction > 0.0 ? fashion(options, false) : subset(train, {});
-    return {std::move(train), std::move(test)};
+  check_sources(options);
+  PreparedSplit out;
+  if (!options.path.empty()) {
+    out = prepare_csv(options, test_fraction, fixed);
+  } else if (has_official_split(options.dataset)) {
+    out.train = load_builtin(options);
+    out.test = test_fraction > 0.0 ? fashion(options, false) : subset(out.train, {});
+  } else {
+    // One generator, used first to generate (if the dataset is generated), then to split: the same
+    // options and seed give the same points and the same test set in train, eval and compare.
+    Generator gen(options.seed);
+    const Dataset data = load_builtin_with(options, gen);
+    std::tie(out.train, out.test) = stratified_split(data, test_fraction, gen);
   }
-  // One generator, used first to generate (if the dataset is generated), then to split: the same
-  // options and seed give the same points and the same test set in train, eval and compare.
-  Generator gen(options.seed);
-  const Dataset data = load_with(options, gen);
-  return stratified_split(data, test_fraction, gen);
+  if (options.path.empty()) {
+    const DataOptions resolved = with_defaults(options);
+    out.record.dataset = options.dataset;
+    out.record.samples = resolved.samples;
+    out.record.noise = resolved.noise;
+    out.record.classes = resolved.classes;
+    out.record.rows = out.train.size() + (has_official_split(options.dataset) ? 0 : out.test.size());
+  }
+  out.record.seed = options.seed;
+  out.record.test_split = test_fraction;
+  return out;
 }
 
 }  // namespace ember

@@ -36,12 +36,14 @@ std::vector<Index> test_quotas(const std::vector<Index>& counts, double fraction
 
 }  // namespace
 
-std::pair<Dataset, Dataset> stratified_split(const Dataset& data, double test_fraction, Generator& gen) {
+std::pair<std::vector<Index>, std::vector<Index>> stratified_split_rows(const std::vector<int>& y, int classes,
+                                                                        double test_fraction, Generator& gen,
+                                                                        const std::string& name) {
   if (!(test_fraction >= 0.0 && test_fraction < 1.0)) {
-    throw DataError(data.name + ": the test fraction must be in [0, 1), got " + std::to_string(test_fraction));
+    throw DataError(name + ": the test fraction must be in [0, 1), got " + std::to_string(test_fraction));
   }
-  std::vector<std::vector<Index>> rows_of(static_cast<std::size_t>(data.num_classes()));
-  for (Index i = 0; i < data.size(); ++i) rows_of.at(static_cast<std::size_t>(data.y[static_cast<std::size_t>(i)])).push_back(i);
+  std::vector<std::vector<Index>> rows_of(static_cast<std::size_t>(classes));
+  for (std::size_t i = 0; i < y.size(); ++i) rows_of.at(static_cast<std::size_t>(y[i])).push_back(static_cast<Index>(i));
   std::vector<Index> counts;
   for (const auto& rows : rows_of) counts.push_back(static_cast<Index>(rows.size()));
   const std::vector<Index> quota = test_quotas(counts, test_fraction);
@@ -53,10 +55,15 @@ std::pair<Dataset, Dataset> stratified_split(const Dataset& data, double test_fr
     test.insert(test.end(), rows.begin(), rows.begin() + quota[c]);
     train.insert(train.end(), rows.begin() + quota[c], rows.end());
   }
-  if (train.empty()) throw DataError(data.name + ": a test fraction of " + std::to_string(test_fraction) + " leaves no training data");
+  if (train.empty()) throw DataError(name + ": a test fraction of " + std::to_string(test_fraction) + " leaves no training data");
   // Back to file order, so --no-shuffle batches follow the file as PyTorch's would.
   std::sort(train.begin(), train.end());
   std::sort(test.begin(), test.end());
+  return {train, test};
+}
+
+std::pair<Dataset, Dataset> stratified_split(const Dataset& data, double test_fraction, Generator& gen) {
+  const auto [train, test] = stratified_split_rows(data.y, data.num_classes(), test_fraction, gen, data.name);
   return {subset(data, train), subset(data, test)};
 }
 

@@ -1,6 +1,7 @@
 // save_model / load_model: MyModel <-> safetensors tensors + "ember." metadata.
 #include "ember/io/model_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -60,7 +61,69 @@ std::size_t count_layers(const std::string& path, const SafetensorsFile& file) {
   return layers;
 }
 
+json source_json(const DataRecord& data) {
+  if (data.dataset.empty()) return {{"csv", data.path}, {"sha256", data.sha256}, {"rows", data.rows}};
+  json source = {{"dataset", data.dataset}, {"rows", data.rows}};
+  if (data.samples >= 0) source["samples"] = data.samples;
+  if (data.noise >= 0) source["noise"] = data.noise;
+  if (data.classes >= 0) source["classes"] = data.classes;
+  return source;
+}
+
+DataRecord source_from_json(const json& source) {
+  DataRecord data;
+  data.dataset = source.value("dataset", "");
+  data.path = source.value("csv", "");
+  data.sha256 = source.value("sha256", "");
+  data.rows = source.value("rows", Index(0));
+  data.samples = source.value("samples", Index(-1));
+  data.noise = source.value("noise", -1.0);
+  data.classes = source.value("classes", -1);
+  return data;
+}
+
+json encoding_json(const Encoding& encoding) {
+  json columns = json::array();
+  for (const ColumnEncoding& c : encoding.columns) {
+    json column = {{"name", c.name}};
+    if (c.one_hot) column["one_hot"] = c.categories;
+    if (c.one_hot && !c.fill_category.empty()) column["fill"] = c.fill_category;
+    if (!c.one_hot && !std::isnan(c.fill)) column["fill"] = c.fill;
+    columns.push_back(column);
+  }
+  return {{"missing", to_string(encoding.missing)}, {"columns", columns}};
+}
+
+Encoding encoding_from_json(const json& value) {
+  Encoding encoding;
+  encoding.missing = parse_missing_values(value.at("missing").get<std::string>());
+  for (const json& column : value.at("columns")) {
+    ColumnEncoding c;
+    c.name = column.at("name").get<std::string>();
+    c.one_hot = column.contains("one_hot");
+    if (c.one_hot) c.categories = column.at("one_hot").get<std::vector<std::string>>();
+    if (column.contains("fill") && c.one_hot) c.fill_category = column.at("fill").get<std::string>();
+    if (column.contains("fill") && !c.one_hot) c.fill = column.at("fill").get<float>();
+    if (!std::is_sorted(c.categories.begin(), c.categories.end())) throw std::invalid_argument("categories are not sorted");
+    encoding.columns.push_back(std::move(c));
+  }
+  return encoding;
+}
+
+// A JSON object in the metadata, turned into T by `convert`; anything malformed is a ModelFileError.
+template <typename T, typename Convert>
+T metadata_object(const std::string& path, const SafetensorsFile& file, const std::string& key, Convert convert) {
+  const std::string& text = file.metadata.at(key);
+  try {
+    return convert(json::parse(text));
+  } catch (const std::exception&) {
+    fail(path, "metadata \"" + key + "\" is not valid: " + text.substr(0, 80));
+  }
+}
+
 }  // namespace
+
+const char* ember_version() { return EMBER_VERSION; }
 
 void save_model(const std::string& path, const nn::MyModel& model, const ModelInfo& info) {
   SafetensorsFile file;
@@ -73,6 +136,13 @@ void save_model(const std::string& path, const nn::MyModel& model, const ModelIn
   file.metadata["ember.class_names"] = json(info.class_names).dump();
   file.metadata["ember.feature_names"] = json(info.feature_names).dump();
   if (!info.target_name.empty()) file.metadata["ember.target"] = info.target_name;
+  file.metadata["ember.version"] = ember_version();
+  if (info.data_recorded) {
+    file.metadata["ember.source"] = source_json(info.data).dump();
+    file.metadata["ember.seed"] = std::to_string(info.data.seed);
+    file.metadata["ember.test_split"] = json(info.data.test_split).dump();
+  }
+  if (!info.encoding.empty()) file.metadata["ember.columns"] = encoding_json(info.encoding).dump();
   if (!info.mean.empty()) {
     file.metadata["ember.standardize_mean"] = json(info.mean).dump();
     file.metadata["ember.standardize_std"] = json(info.stddev).dump();
@@ -134,7 +204,21 @@ LoadedModel load_model(const std::string& path, const std::string& activation) {
   if (file.metadata.count("ember.target")) info.target_name = file.metadata.at("ember.target");
   info.mean = metadata_json<std::vector<float>>(path, file, "ember.standardize_mean", {});
   info.stddev = metadata_json<std::vector<float>>(path, file, "ember.standardize_std", {});
+  if (file.metadata.count("ember.version")) info.ember_version = file.metadata.at("ember.version");
+  if (file.metadata.count("ember.source")) {
+    info.data_recorded = true;
+    info.data = metadata_object<DataRecord>(path, file, "ember.source", source_from_json);
+    info.data.seed = metadata_json<std::uint64_t>(path, file, "ember.seed", 0);
+    info.data.test_split = metadata_json<double>(path, file, "ember.test_split", 0.2);
+  }
+  if (file.metadata.count("ember.columns")) {
+    info.encoding = metadata_object<Encoding>(path, file, "ember.columns", encoding_from_json);
+  }
   const std::size_t d = static_cast<std::size_t>(sizes.front());
+  if (!info.encoding.empty() && static_cast<std::size_t>(info.encoding.inputs()) != d) {
+    fail(path, "metadata \"ember.columns\" encodes " + std::to_string(info.encoding.inputs()) + " inputs for a model of " +
+                   std::to_string(d));
+  }
   if ((!info.mean.empty() && info.mean.size() != d) || info.mean.size() != info.stddev.size()) {
     fail(path, "standardization has " + std::to_string(info.mean.size()) + " means and " +
                    std::to_string(info.stddev.size()) + " deviations for " + std::to_string(d) + " inputs");

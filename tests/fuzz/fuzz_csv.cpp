@@ -1,13 +1,16 @@
-// libFuzzer target for the CSV readers (src/data/csv.cpp): parse_csv on arbitrary bytes, with the
-// target as the last column and as column 0, then the same bytes as a file through read_csv_header
-// and read_feature_csv (every column; all but "label"). A DataError is the expected answer to bad
+// libFuzzer target for the CSV readers (src/data/csv.cpp, encoding.cpp): parse_csv on arbitrary
+// bytes, with the target as the last column and as column 0; parse_csv_table with every column read
+// (features only, as predict reads) and then encoded under --missing mean with unknown categories
+// ignored; then the same bytes as a file through read_csv_header. A DataError is the expected answer to bad
 // input; anything else escaping (std::out_of_range, bad_alloc...), a sanitizer report, or a
 // successful read that breaks the Dataset's invariants is a bug. Seeds: tests/fuzz/corpus/csv/.
 #include <cmath>
 #include <cstdint>
 #include <string>
 
-#include "ember/data/csv.hpp"
+#include <numeric>
+
+#include "ember/data/encoding.hpp"
 #include "fuzz_common.hpp"
 
 namespace {
@@ -28,11 +31,21 @@ void parse(const std::string& text, const std::string& target) {
   }
 }
 
-void read_features(const std::string& path, const std::vector<std::string>& drop) {
+void read_table(const std::string& text, bool with_target) {
   try {
-    const ember::FeatureTable table = ember::read_feature_csv(path, {}, drop);
-    EMBER_FUZZ_CHECK(table.X.cols() == static_cast<ember::Index>(table.names.size()));
-    EMBER_FUZZ_CHECK(table.X.rows() > 0 && table.X.allFinite());
+    ember::CsvOptions options;
+    options.read_target = with_target;
+    const ember::CsvTable table = ember::parse_csv_table(text, "fuzz.csv", options);
+    EMBER_FUZZ_CHECK(table.rows() > 0 && !table.columns.empty());
+    for (const ember::CsvColumn& column : table.columns) {
+      EMBER_FUZZ_CHECK(static_cast<ember::Index>(column.is_text ? column.texts.size() : column.numbers.size()) == table.rows());
+    }
+    std::vector<ember::Index> rows(static_cast<std::size_t>(table.rows()));
+    std::iota(rows.begin(), rows.end(), ember::Index(0));
+    const ember::Encoding encoding = ember::fit_encoding(table, rows, ember::MissingValues::mean);
+    const ember::Matrix X = ember::encode_features(encoding, table, rows, ember::UnknownCategories::ignore);
+    EMBER_FUZZ_CHECK(X.rows() == table.rows() && X.cols() == encoding.inputs());
+    EMBER_FUZZ_CHECK(X.allFinite());
   } catch (const ember::DataError&) {
   }
 }
@@ -52,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     EMBER_FUZZ_CHECK(!header.empty());
   } catch (const ember::DataError&) {
   }
-  read_features(path, {});
-  read_features(path, {"label"});
+  read_table(text, false);
+  read_table(text, true);
   return 0;
 }

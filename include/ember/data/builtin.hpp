@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ember/data/dataset.hpp"
+#include "ember/data/encoding.hpp"
 
 namespace ember {
 
@@ -35,7 +36,43 @@ struct DataOptions {
   int classes = -1;      // spiral arms (3) and blobs clusters (3); elsewhere must match the data
   std::uint64_t seed = 0;  // --seed: the generated points, then the split
   std::string data_dir;  // --data-dir: Fashion-MNIST's folder (default /usr/share/datasets/fashion-mnist)
+  // CSV files only:
+  CsvOptions csv;        // --sep, --features, --ignore, --categorical (csv.target is `target` above)
+  MissingValues missing = MissingValues::error;           // --missing
+  UnknownCategories unknown = UnknownCategories::error;   // --unknown
+  bool allow_many_classes = false;                        // --allow-many-classes
 };
+
+// How a training run's data was made, as the model file records it: enough for `ember eval` to
+// tell the very data from other data, and to draw the very same test rows again.
+struct DataRecord {
+  std::string dataset;          // a built-in name; empty for a CSV file
+  std::string path, sha256;     // a CSV file, and the SHA-256 of its bytes
+  Index samples = -1;           // generated datasets: the size, noise and classes used (defaults
+  double noise = -1;            //   filled in), so that "the same data" compares values, not
+  int classes = -1;             //   whether an option was typed
+  std::uint64_t seed = 0;
+  double test_split = 0.2;
+  Index rows = 0;               // rows used, after --missing drop
+};
+
+// {train, test} with everything a model file needs to record about how they were made.
+struct PreparedSplit {
+  Dataset train, test;
+  Encoding encoding;              // a CSV file's columns -> inputs; empty for a built-in dataset
+  DataRecord record;
+  std::string target_name;        // a CSV file's label column
+  Index dropped_rows = 0;         // --missing drop
+  std::vector<std::string> warnings;  // for the user: identifier-like columns, a header of numbers
+};
+
+// The whole preparation: load, drop rows with missing values (--missing drop), split as
+// load_train_test does, and fit the CSV encoding on the training split. With `fixed`, the CSV is
+// read and encoded by that encoding instead (eval: a model's own), its columns found by name.
+PreparedSplit prepare_split(const DataOptions& options, double test_fraction, const Encoding* fixed = nullptr);
+
+// The data options with each generated dataset's defaults filled in (samples, noise, classes).
+DataOptions with_defaults(const DataOptions& options);
 
 // The built-in dataset options.dataset (an unknown name: a DataError listing the known ones).
 // fashion_mnist gives its training set.

@@ -3,6 +3,7 @@
 // into training). Not here: cross-validation, other scalers. Batching: loader.hpp.
 #pragma once
 
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,12 @@ namespace ember {
 // parts keep the file order of their rows. test_fraction must lie in [0, 1); 0 gives an empty test
 // set (0 rows, the same columns and names).
 std::pair<Dataset, Dataset> stratified_split(const Dataset& data, double test_fraction, Generator& gen);
+
+// The same split as row numbers {train, test}, each ascending, for labels y (0..classes-1):
+// stratified_split is subset() of these.
+std::pair<std::vector<Index>, std::vector<Index>> stratified_split_rows(const std::vector<int>& y, int classes,
+                                                                        double test_fraction, Generator& gen,
+                                                                        const std::string& name);
 
 // x' = (x - mean) / stddev per feature column, with statistics from fit() (population std, ddof 0,
 // like sklearn's StandardScaler). The member is `stddev`, not `std`: a member named std would hide

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "ember/data/builtin.hpp"
+#include "ember/data/encoding.hpp"
 #include "ember/nn/mymodel.hpp"
 
 namespace ember {
@@ -19,7 +21,15 @@ struct ModelInfo {
   std::vector<std::string> feature_names;  // (D), empty if unknown
   std::vector<float> mean, stddev;         // (D) each, empty when the data was not standardized
   std::string target_name;                 // the label column's name in the training CSV, if any
+  // How the training data was made (a file from before these fields, or PyTorch's, has none):
+  bool data_recorded = false;
+  DataRecord data;                         // source (dataset, or CSV path and SHA-256), seed, test split
+  Encoding encoding;                       // a CSV's columns -> inputs; empty: feature_names are numbers
+  std::string ember_version;               // of the Ember that wrote the file
 };
+
+// The Ember version this library is (CMakeLists.txt's project version).
+const char* ember_version();
 
 struct LoadedModel {
   std::unique_ptr<nn::MyModel> model;

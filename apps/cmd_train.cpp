@@ -106,7 +106,7 @@ int cmd_train(int argc, char** argv) {
     }
   }
   std::ostream& lines = json ? std::cerr : std::cout;
-  lines << describe_data(prepared, data) << std::endl;
+  std::cerr << describe_data(prepared, data) << std::endl;
   ProgressBar progress;
   FitCallbacks callbacks;
   // An interrupt stops at the end of a batch, mid-epoch. --save then writes the model as it was at the

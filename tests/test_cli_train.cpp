@@ -172,7 +172,7 @@ TEST_CASE("a malformed CSV fails with file, line and column, and writes no model
   CHECK(r.status == 1);
   CHECK(r.err.find(ragged + ":3") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.file("m.safetensors")));
-  const std::string text = dir.write("text.csv", "a,b,label\n1,2,x\n3,oops,y\n");
+  const std::string text = dir.write("text.csv", "a,b,label\n1,2,x\n3,oops,y\n5,6,x\n");
   const auto t = run_ember("train --data " + text);
   CHECK(t.status == 1);
   CHECK(t.err.find(text + ":3:3") != std::string::npos);

@@ -45,7 +45,7 @@ TEST_CASE("a header that splits into one column suggests the separator", "[data]
   CHECK(parse_csv_table("a|b|label\n1|2|x\n", "p.csv", pipe).columns.size() == 2);
 }
 
-TEST_CASE("--features picks columns in its order, --ignore leaves columns out, both by name", "[data][csv]") {
+TEST_CASE("the features option picks columns in its order, --ignore leaves columns out, both by name", "[data][csv]") {
   const std::string text = "id,a,b,c,label\n1,10,20,30,x\n2,11,21,31,y\n";
   CsvOptions pick;
   pick.features = {"c", "a"};
@@ -82,7 +82,7 @@ TEST_CASE("a text column is one-hot encoded with the training split's categories
   CHECK(zeros.row(0) == (Matrix(1, 3) << 4, 0, 0).finished());
 }
 
-TEST_CASE("--categorical one-hot encodes a column of numbers", "[data][encoding]") {
+TEST_CASE("a categorical option one-hot encodes a column of numbers", "[data][encoding]") {
   CsvOptions options;
   options.categorical = {"zip"};
   const CsvTable table = parse_csv_table("zip,label\n75001,x\n10115,y\n75001,y\n", "z.csv", options);

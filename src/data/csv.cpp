@@ -104,8 +104,12 @@ class CsvCursor {
   // of the field (RFC 4180), so one record may span several lines.
   void read_quoted(Field& field) {
     std::size_t p = pos_ + 1;
+    const int open_line = line_;
     while (true) {
-      if (p >= text_.size()) fail(field.column, "unterminated quoted field (a quote opens here and never closes)");
+      if (p >= text_.size()) {
+        line_ = open_line;
+        fail(field.column, "unterminated quoted field (a quote opens here and never closes)");
+      }
       if (text_[p] == '"' && p + 1 < text_.size() && text_[p + 1] == '"') {
         field.text += '"';
         p += 2;

@@ -278,3 +278,24 @@ TEST_CASE("ember info prints the architecture, the classes and the training data
   CHECK(info["ember_version"].is_string());
   CHECK(run_ember("info").status == 2);
 }
+
+TEST_CASE("a model file from before the column records still loads, predicts by name and evaluates", "[cli][columns]") {
+  // tests/reference/models/ember_mymodel_4_3_before_columns.safetensors: the Ember fixture as the
+  // previous format wrote it (feature names, target and standardization; no source, seed or encodings).
+  const std::string old = std::string(EMBER_TEST_DATA_DIR) + "/models/ember_mymodel_4_3_before_columns.safetensors";
+  const auto info = run_ember("info " + old);
+  REQUIRE(info.status == 0);
+  CHECK_THAT(info.out, Contains("training data   not recorded") && Contains("encodings       none"));
+  TempDir dir;
+  const std::string reordered = reorder_columns(dir, "reordered.csv", {4, 3, 2, 1, 0});
+  const auto original = run_ember("predict --model " + old + " --data " + iris);
+  REQUIRE(original.status == 0);
+  CHECK(run_ember("predict --model " + old + " --data " + reordered).out == original.out);
+  const auto evaluated = run_ember("eval --model " + old + " --data " + iris + " --test-split 0");
+  REQUIRE(evaluated.status == 0);
+  CHECK_THAT(evaluated.out, Contains("scored 150 rows: the test rows of " + iris) && Contains("does not record its training data"));
+  // With no data named, there is nothing recorded to fall back on: a usage error, not a guess.
+  CHECK(run_ember("eval --model " + old).status == 2);
+  // eval has no standardization option of its own: the model's is applied.
+  CHECK(run_ember("eval --model " + old + " --data " + iris + " --no-standardize").status == 2);
+}

@@ -34,7 +34,9 @@ void add_source_options(cxxopts::Options& options) {
       ("seed", "seed for everything random: data, split, weights, shuffling", cxxopts::value<std::uint64_t>()->default_value("0"));
 }
 
-std::vector<std::string> split_names(const std::string& text) {
+}  // namespace
+
+std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> names;
   std::stringstream stream(text);
   std::string item;
@@ -42,7 +44,16 @@ std::vector<std::string> split_names(const std::string& text) {
   return names;
 }
 
-}  // namespace
+std::string read_activation_option(const cxxopts::ParseResult& args) {
+  if (!args.count("activation")) return "";
+  const std::string activation = args["activation"].as<std::string>();
+  try {
+    nn::make_activation(activation);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--activation: ") + e.what());
+  }
+  return activation;
+}
 
 void add_data_options(cxxopts::Options& options) {
   add_source_options(options);
@@ -119,9 +130,9 @@ DataOptions read_data_options(const cxxopts::ParseResult& args) {
   if (args.count("data-dir")) data.data_dir = args["data-dir"].as<std::string>();
   data.seed = args["seed"].as<std::uint64_t>();
   if (args.count("sep")) data.csv.separator = parse_separator(args["sep"].as<std::string>());
-  if (args.count("features")) data.csv.features = split_names(args["features"].as<std::string>());
-  if (args.count("ignore")) data.csv.ignore = split_names(args["ignore"].as<std::string>());
-  if (args.count("categorical")) data.csv.categorical = split_names(args["categorical"].as<std::string>());
+  if (args.count("features")) data.csv.features = split_list(args["features"].as<std::string>());
+  if (args.count("ignore")) data.csv.ignore = split_list(args["ignore"].as<std::string>());
+  if (args.count("categorical")) data.csv.categorical = split_list(args["categorical"].as<std::string>());
   if (args.count("missing")) {
     try { data.missing = parse_missing_values(args["missing"].as<std::string>()); } catch (const std::invalid_argument& e) { throw UsageError(e.what()); }
   }

@@ -26,7 +26,11 @@ DataOptions read_data_options(const cxxopts::ParseResult& args);
 double read_test_split(const cxxopts::ParseResult& args);
 // Model and training options into a TrainConfig (defaults as in DESIGN.md).
 TrainConfig read_train_config(const cxxopts::ParseResult& args);
-std::vector<Index> parse_hidden(const std::string& text);  // "64,32" -> {64, 32}; "" -> {}
+std::vector<Index> parse_hidden(const std::string& text);
+std::vector<std::string> split_list(const std::string& text);  // "id,name" -> {"id", "name"}
+// --activation of eval, predict and info (a model file that does not record it): "" when not given;
+// an unknown name is a usage error.
+std::string read_activation_option(const cxxopts::ParseResult& args);  // "64,32" -> {64, 32}; "" -> {}
 void set_threads(int threads);
 
 // A dataset ready for training: split, and standardized with the training split's statistics

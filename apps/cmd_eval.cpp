@@ -164,10 +164,7 @@ int cmd_eval(int argc, char** argv) {
     return 0;
   }
   if (!args.count("model")) throw UsageError("--model FILE is required");
-  const std::string activation = args.count("activation") ? args["activation"].as<std::string>() : "";
-  if (!activation.empty()) {
-    try { nn::make_activation(activation); } catch (const std::invalid_argument& e) { throw UsageError(std::string("--activation: ") + e.what()); }
-  }
+  const std::string activation = read_activation_option(args);
   const LoadedModel loaded = load_model(args["model"].as<std::string>(), activation);
   const ModelInfo& info = loaded.info;
   const EvalPlan plan = plan_evaluation(args, info);

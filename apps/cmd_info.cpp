@@ -121,10 +121,7 @@ int cmd_info(int argc, char** argv) {
   }
   if (!args.count("model")) throw UsageError("give the model file: ember info MODEL");
   const std::string path = args["model"].as<std::string>();
-  const std::string activation = args.count("activation") ? args["activation"].as<std::string>() : "";
-  if (!activation.empty()) {
-    try { nn::make_activation(activation); } catch (const std::invalid_argument& e) { throw UsageError(std::string("--activation: ") + e.what()); }
-  }
+  const std::string activation = read_activation_option(args);
   LoadedModel loaded = load_model(path, activation);
   nn::MyModel& model = *loaded.model;
   const ModelInfo& info = loaded.info;

@@ -17,17 +17,6 @@ namespace ember::cli {
 
 namespace {
 
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> names;
-  std::size_t begin = 0;
-  while (begin <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', begin), text.size());
-    names.push_back(text.substr(begin, comma - begin));
-    begin = comma + 1;
-  }
-  return names;
-}
-
 // The model's inputs from the file: by the model's encoding, or (a file that records no feature
 // names) every column but the target, in order.
 CsvOptions reading_options(const ModelInfo& info, const Encoding& encoding, char separator, std::vector<std::string> keep) {
@@ -97,13 +86,10 @@ int cmd_predict(int argc, char** argv) {
   }
   if (!args.count("model")) throw UsageError("--model FILE is required");
   if (!args.count("data")) throw UsageError("--data FILE.csv is required");
-  const std::string activation = args.count("activation") ? args["activation"].as<std::string>() : "";
-  if (!activation.empty()) {
-    try { nn::make_activation(activation); } catch (const std::invalid_argument& e) { throw UsageError(std::string("--activation: ") + e.what()); }
-  }
+  const std::string activation = read_activation_option(args);
   const char separator = args.count("sep") ? parse_separator(args["sep"].as<std::string>()) : 0;
   const UnknownCategories unknown = parse_unknown(args["unknown"].as<std::string>());
-  const std::vector<std::string> keep = args.count("keep") ? split_names(args["keep"].as<std::string>()) : std::vector<std::string>{};
+  const std::vector<std::string> keep = args.count("keep") ? split_list(args["keep"].as<std::string>()) : std::vector<std::string>{};
   if (args.count("output")) check_writable_destination(args["output"].as<std::string>(), "--output");
   const LoadedModel loaded = load_model(args["model"].as<std::string>(), activation);
   const ModelInfo& info = loaded.info;

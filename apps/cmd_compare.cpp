@@ -17,14 +17,6 @@ namespace ember::cli {
 
 namespace {
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) items.push_back(item);
-  return items;
-}
-
 nlohmann::json stat_json(const Stat& s) {
   if (std::isnan(s.mean)) return nullptr;
   return {{"mean", s.mean}, {"std", s.std}};

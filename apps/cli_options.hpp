@@ -35,8 +35,13 @@ struct PreparedData {
 // `classes` (--classes, -1 when not given) also sets the number of spiral arms or blobs clusters.
 PreparedData prepare_data(DataOptions data, double test_split, bool standardize, int classes = -1);
 
-// Parses argv, turning cxxopts' complaints and stray positional arguments into UsageError.
+// Parses argv, turning cxxopts' complaints (in plain quotes) and stray positional arguments into
+// UsageError. A misspelt option gets the nearest one: "did you mean --epochs?".
 cxxopts::ParseResult parse_or_usage(cxxopts::Options& options, int argc, char** argv);
+// Its messages: "unknown option --epohcs; did you mean --epochs?" from cxxopts' no_such_option text,
+// and "unexpected argument "epochs"; did you mean --epochs?".
+std::string unknown_option_message(const cxxopts::Options& options, const std::string& message, int argc, char** argv);
+std::string unexpected_argument_message(const cxxopts::Options& options, const std::string& argument);
 
 // Fails before the work, not after it, when `path` (the value of `option`, e.g. "--save") could not
 // be written: a directory (usage error), or a folder that is missing or not writable.

@@ -37,6 +37,9 @@ void check_one_message(const CliResult& r, const std::string& command, int statu
   for (const char* noise : {"terminate called", "what():", "Aborted", "Sanitizer", "runtime error:", "std::", "#0 "}) {
     CHECK(r.err.find(noise) == std::string::npos);
   }
+  // Plain ASCII quotes: cxxopts' curly ones (U+2018, U+2019) are replaced in every message.
+  CHECK(r.err.find("\xE2\x80\x98") == std::string::npos);
+  CHECK(r.err.find("\xE2\x80\x99") == std::string::npos);
   CHECK(r.out.empty());
 }
 
@@ -132,6 +135,46 @@ TEST_CASE("Usage errors of eval, predict, compare and datasets exit 2 and name t
   CHECK(none.status == 2);
   CHECK(none.out.empty());
   CHECK(none.err.find("usage: ember <command>") != std::string::npos);
+}
+
+TEST_CASE("A misspelt option is a usage error that suggests the nearest option", "[cli]") {
+  check_cases({
+      {"train --dataset iris --epohcs 5", 2, "unknown option --epohcs; did you mean --epochs?"},
+      {"train --dataset iris --epohcs=5", 2, "unknown option --epohcs; did you mean --epochs?"},
+      {"train --dataset iris --batch_size 8", 2, "unknown option --batch_size; did you mean --batch-size?"},
+      {"train --datset iris", 2, "unknown option --datset; did you mean --dataset?"},
+      {"compare --activatons relu,tanh", 2, "unknown option --activatons; did you mean --activations?"},
+      {"eval --modle m.safetensors --dataset iris", 2, "unknown option --modle; did you mean --model?"},
+      {"predict --dat x.csv", 2, "unknown option --dat; did you mean --data?"},
+      {"datasets --hepl", 2, "unknown option --hepl; did you mean --help?"},
+      {"train --dataset iris epochs 5", 2, "unexpected argument \"epochs\"; did you mean --epochs?"},
+  });
+  // Nothing near: no guess, only the option and the pointer to --help.
+  const CliResult far = run_ember("train --dataset iris --frobnicate");
+  check_one_message(far, "train", 2, "unknown option --frobnicate");
+  CHECK(far.err.find("did you mean") == std::string::npos);
+  const CliResult letter = run_ember("train --dataset iris -x");
+  check_one_message(letter, "train", 2, "unknown option -x");
+  CHECK(letter.err.find("did you mean") == std::string::npos);
+  // cxxopts' other complaints keep their words, with plain quotes (checked in check_one_message).
+  check_one_message(run_ember("train --dataset iris --epochs"), "train", 2, "Option 'epochs' is missing an argument");
+}
+
+TEST_CASE("A misspelt command is a usage error that suggests the nearest command", "[cli]") {
+  const CliResult r = run_ember("trian --dataset iris");
+  INFO("stderr: " << r.err);
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  CHECK(count_of(r.err, "ember: unknown command 'trian'; did you mean 'ember train'?") == 1);
+  CHECK(r.err.find("(see 'ember --help')") != std::string::npos);
+  const CliResult compar = run_ember("compar");
+  CHECK(compar.status == 2);
+  CHECK(compar.err.find("did you mean 'ember compare'?") != std::string::npos);
+  // Nothing near: the list of commands instead of a guess.
+  const CliResult far = run_ember("fly");
+  CHECK(far.status == 2);
+  CHECK(far.err.find("did you mean") == std::string::npos);
+  CHECK(far.err.find("usage: ember <command>") != std::string::npos);
 }
 
 TEST_CASE("CSV files a user can get wrong fail with status 1 and file:line:column", "[cli]") {

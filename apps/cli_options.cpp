@@ -196,6 +196,7 @@ cxxopts::ParseResult parse_or_usage(cxxopts::Options& options, int argc, char** 
   try {
     auto args = options.parse(argc, argv);
     if (!args.unmatched().empty()) throw UsageError(unexpected_argument_message(options, args.unmatched().front()));
+    check_not_empty_hidden(args);
     return args;
   } catch (const cxxopts::exceptions::no_such_option& e) {
     throw UsageError(unknown_option_message(options, e.what(), argc, argv));
@@ -223,7 +224,7 @@ std::string format_fixed(double value, int decimals) {
   return buffer;
 }
 
-// ---- usage errors: a misspelt option, a stray word ----
+// ---- usage errors: a misspelt option, a stray word, an empty --hidden ----
 
 namespace {
 
@@ -268,6 +269,12 @@ std::string unknown_option_message(const cxxopts::Options& options, const std::s
 
 std::string unexpected_argument_message(const cxxopts::Options& options, const std::string& argument) {
   return "unexpected argument \"" + argument + "\"" + did_you_mean(options, argument);
+}
+
+void check_not_empty_hidden(const cxxopts::ParseResult& args) {
+  if (args.count("hidden") && args["hidden"].as<std::string>().empty()) {
+    throw UsageError("--hidden: give at least one hidden layer size (e.g. 64,32): the model's activation sits between layers");
+  }
 }
 
 }  // namespace ember::cli

@@ -21,7 +21,7 @@ DataOptions read_data_options(const cxxopts::ParseResult& args);
 double read_test_split(const cxxopts::ParseResult& args);
 // Model and training options into a TrainConfig (defaults as in DESIGN.md).
 TrainConfig read_train_config(const cxxopts::ParseResult& args);
-std::vector<Index> parse_hidden(const std::string& text);  // "64,32" -> {64, 32}; "" -> {}
+std::vector<Index> parse_hidden(const std::string& text);  // "64,32" -> {64, 32}; "" -> {} (parse_or_usage refuses it)
 void set_threads(int threads);
 
 // A dataset ready for training: split, and standardized with the training split's statistics
@@ -35,13 +35,15 @@ struct PreparedData {
 // `classes` (--classes, -1 when not given) also sets the number of spiral arms or blobs clusters.
 PreparedData prepare_data(DataOptions data, double test_split, bool standardize, int classes = -1);
 
-// Parses argv, turning cxxopts' complaints (in plain quotes) and stray positional arguments into
-// UsageError. A misspelt option gets the nearest one: "did you mean --epochs?".
+// Parses argv, turning cxxopts' complaints (in plain quotes), stray positional arguments and an
+// empty --hidden into UsageError. A misspelt option gets the nearest one: "did you mean --epochs?".
 cxxopts::ParseResult parse_or_usage(cxxopts::Options& options, int argc, char** argv);
 // Its messages: "unknown option --epohcs; did you mean --epochs?" from cxxopts' no_such_option text,
 // and "unexpected argument "epochs"; did you mean --epochs?".
 std::string unknown_option_message(const cxxopts::Options& options, const std::string& message, int argc, char** argv);
 std::string unexpected_argument_message(const cxxopts::Options& options, const std::string& argument);
+// `--hidden ""` is refused: a model without a hidden layer has no activation to choose or compare.
+void check_not_empty_hidden(const cxxopts::ParseResult& args);
 
 // Fails before the work, not after it, when `path` (the value of `option`, e.g. "--save") could not
 // be written: a directory (usage error), or a folder that is missing or not writable.

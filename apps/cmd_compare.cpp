@@ -25,6 +25,24 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
+// Each name must be a known activation, and each at most once: a second relu would only train the
+// same run again. Two spellings of one function ("leaky_relu", "leaky_relu:0.01") are one activation.
+void check_activations(const std::vector<std::string>& names) {
+  std::vector<std::string> specs;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    try {
+      specs.push_back(nn::make_activation(names[i])->spec());
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--activations: ") + e.what());
+    }
+    const auto first = std::find(specs.begin(), specs.end() - 1, specs.back());
+    if (first == specs.end() - 1) continue;
+    const std::string& earlier = names[static_cast<std::size_t>(first - specs.begin())];
+    throw UsageError("--activations: \"" + names[i] + "\" " +
+                     (earlier == names[i] ? "is given twice" : "is the same activation as \"" + earlier + "\""));
+  }
+}
+
 nlohmann::json stat_json(const Stat& s) {
   if (std::isnan(s.mean)) return nullptr;
   return {{"mean", s.mean}, {"std", s.std}};
@@ -99,9 +117,7 @@ int cmd_compare(int argc, char** argv) {
   config.base = read_train_config(args);
   config.activations = split_list(args["activations"].as<std::string>());
   if (config.activations.empty()) throw UsageError("--activations: give at least one activation");
-  for (const std::string& activation : config.activations) {
-    try { nn::make_activation(activation); } catch (const std::invalid_argument& e) { throw UsageError(std::string("--activations: ") + e.what()); }
-  }
+  check_activations(config.activations);
   config.seeds = args["seeds"].as<int>();
   if (config.seeds < 1) throw UsageError("--seeds must be at least 1");
   config.jobs = args.count("jobs") ? args["jobs"].as<int>() : default_jobs(args["threads"].as<int>());

@@ -243,13 +243,14 @@ TEST_CASE("eval with data that does not fit the model fails with status 1 and sa
   });
 }
 
-TEST_CASE("Model files that are missing, truncated or of the wrong shape fail with status 1 and name the file", "[cli]") {
+TEST_CASE("Model files that are missing, truncated, of the wrong shape or not model files fail with status 1 and name the file", "[cli]") {
   TempDir dir;
   const std::string model = iris_model(dir);
   const std::string bytes = read_file(model);
   const std::string half = dir.write("half.safetensors", bytes.substr(0, bytes.size() / 2));
   const std::string short_data = dir.write("short.safetensors", bytes.substr(0, bytes.size() - 4));
   const std::string csv_model = dir.write("model.csv", "a,b,label\n1,2,x\n");
+  const std::string png = dir.write("model.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0", 29));
   const std::string input = dir.write("in.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n");
   const std::string absent = dir.file("absent.safetensors");
   check_cases({
@@ -257,7 +258,9 @@ TEST_CASE("Model files that are missing, truncated or of the wrong shape fail wi
       {"eval --model " + half + " --dataset iris", 1, "model file '" + half + "'"},
       {"predict --model " + short_data + " --data " + input, 1, "run past the end of the data"},
       {"eval --model " + short_data + " --dataset iris", 1, "run past the end of the data"},
-      {"predict --model " + csv_model + " --data " + input, 1, "exceeds the file size"},
+      {"predict --model " + csv_model + " --data " + input, 1, csv_model + ": not an Ember/safetensors model file (it is text"},
+      {"eval --model " + png + " --dataset iris", 1, png + ": not an Ember/safetensors model file (it is a PNG image)"},
+      {"train --dataset iris --init " + csv_model, 1, csv_model + ": not an Ember/safetensors model file"},
       {"predict --model " + absent + " --data " + input, 1, "model file '" + absent + "': cannot open"},
       {"eval --model " + dir.path() + " --dataset iris", 1, "model file '" + dir.path() + "'"},
       {"train --dataset iris --init " + absent, 1, "model file '" + absent + "': cannot open"},

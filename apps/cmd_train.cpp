@@ -1,7 +1,9 @@
-// ember train: trains the article's model on a dataset, prints one line per epoch, and optionally
-// saves the model file (atomically), a per-epoch CSV log and a JSON summary.
+// ember train: trains the article's model on a dataset, prints one line per epoch (or every Nth, or
+// only a summary with --quiet; on a terminal, a progress line with the loss and the time left), and
+// optionally saves the model file (atomically), a per-epoch CSV log and a JSON summary.
 #include <unistd.h>
 
+#include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -30,6 +32,37 @@ std::string epoch_line(const EpochStats& s, int epochs) {
   line << head << "  train loss " << format_fixed(s.train_loss, 4) << " acc " << format_fixed(s.train_accuracy, 4);
   if (!std::isnan(s.test_loss)) line << "  test loss " << format_fixed(s.test_loss, 4) << " acc " << format_fixed(s.test_accuracy, 4);
   line << "  " << format_fixed(s.seconds, 3) << " s";
+  return line.str();
+}
+
+// The epoch lines: all of them, every Nth and the last (--every N), or none (--quiet). A run that
+// ends early (interrupted, diverged) still shows its last complete epoch.
+struct EpochLines {
+  std::ostream& out;
+  int epochs;
+  bool quiet;
+  int every;
+  EpochStats latest;
+  bool latest_shown = true;
+
+  void epoch(const EpochStats& s) {
+    latest = s;
+    latest_shown = !quiet && (s.epoch % every == 0 || s.epoch == epochs);
+    if (latest_shown) out << epoch_line(s, epochs) << std::endl;
+  }
+  void last() {
+    if (!quiet && !latest_shown) out << epoch_line(latest, epochs) << std::endl;
+    latest_shown = true;
+  }
+};
+
+// --quiet's one line: "trained 200 epochs in 0.41 s: train loss 0.0198 acc 1.0000  test loss ...".
+std::string summary_line(const FitResult& result) {
+  const EpochStats& s = result.epochs.back();
+  std::ostringstream line;
+  line << "trained " << result.epochs.size() << " epochs in " << format_fixed(result.train_seconds, 2) << " s: train loss "
+       << format_fixed(s.train_loss, 4) << " acc " << format_fixed(s.train_accuracy, 4);
+  if (!std::isnan(s.test_loss)) line << "  test loss " << format_fixed(s.test_loss, 4) << " acc " << format_fixed(s.test_accuracy, 4);
   return line.str();
 }
 
@@ -75,6 +108,8 @@ int cmd_train(int argc, char** argv) {
       ("save", "write the trained model here (safetensors, PyTorch names)", cxxopts::value<std::string>())
       ("log", "write one CSV row per epoch here", cxxopts::value<std::string>())
       ("json", "print a JSON summary on stdout (epoch lines go to stderr)")
+      ("quiet", "print only the final summary line (errors still go to stderr)")
+      ("every", "print an epoch line every N epochs, and always the last", cxxopts::value<int>()->default_value("1"))
       ("h,help", "show this help");
   const auto args = parse_or_usage(options, argc, argv);
   if (args.count("help")) {
@@ -84,6 +119,9 @@ int cmd_train(int argc, char** argv) {
   const DataOptions data = read_data_options(args);
   const TrainConfig config = read_train_config(args);
   const bool json = args.count("json") > 0;
+  const int every = args["every"].as<int>();
+  if (every < 1) throw UsageError("--every must be at least 1, got " + std::to_string(every));
+  if (args.count("quiet") && args.count("every")) throw UsageError("give --quiet or --every, not both");
   const std::string save_path = args.count("save") ? args["save"].as<std::string>() : "";
   const std::string log_path = args.count("log") ? args["log"].as<std::string>() : "";
   if (!save_path.empty()) check_writable_destination(save_path, "--save");
@@ -105,8 +143,9 @@ int cmd_train(int argc, char** argv) {
       throw std::runtime_error("--init " + args["init"].as<std::string>() + ": " + e.what());
     }
   }
-  std::ostream& lines = json ? std::cerr : std::cout;
+  EpochLines lines{json ? std::cerr : std::cout, config.epochs, args.count("quiet") > 0, every, {}, true};
   ProgressBar progress;
+  if (lines.quiet) progress.disable();
   FitCallbacks callbacks;
   // An interrupt stops at the end of a batch, mid-epoch. --save then writes the model as it was at the
   // end of the last complete epoch: the one the epoch lines and the log describe.
@@ -114,10 +153,12 @@ int cmd_train(int argc, char** argv) {
   callbacks.on_epoch = [&](const EpochStats& s) {
     if (!save_path.empty()) last_complete_epoch = model->state_dict();
     progress.clear();
-    lines << epoch_line(s, config.epochs) << std::endl;
+    lines.epoch(s);
   };
-  callbacks.on_batch = [&](int epoch, Index batch, Index batches) {
-    progress.update("epoch " + std::to_string(epoch), batch, batches);
+  const auto run_start = std::chrono::steady_clock::now();
+  callbacks.on_batch_loss = [&](int epoch, Index batch, Index batches, double running_loss) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+    progress.show(train_progress_line({epoch, config.epochs, batch, batches, running_loss, seconds}));
   };
   callbacks.stop = &install_interrupt_handler();
 
@@ -126,10 +167,13 @@ int cmd_train(int argc, char** argv) {
     result = fit(*model, prepared.train, prepared.test, config, callbacks);
   } catch (const TrainingDiverged&) {
     progress.clear();
+    lines.last();
     if (!save_path.empty()) std::cerr << "ember train: nothing saved; " << save_path << " is unchanged\n";
     throw;
   }
   progress.clear();
+  lines.last();
+  if (lines.quiet && !result.epochs.empty()) lines.out << summary_line(result) << std::endl;
   if (!log_path.empty()) write_text_file_atomic(log_path, log_csv(result.epochs));
   if (result.stopped_early) {
     std::cerr << "ember train: interrupted: stopped at the end of a batch, after " << result.epochs.size() << " complete epoch(s)";
@@ -148,7 +192,7 @@ int cmd_train(int argc, char** argv) {
       info.stddev = prepared.standardizer.stddev;
     }
     save_model(save_path, *model, info);
-    std::cerr << "saved model to " << save_path << "\n";
+    if (!lines.quiet) std::cerr << "saved model to " << save_path << "\n";
   }
   if (json && !result.epochs.empty()) std::cout << summary_json(result, args, save_path).dump(2) << "\n";
   return result.stopped_early ? 130 : 0;

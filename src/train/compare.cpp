@@ -72,8 +72,8 @@ bool train_run(CompareRun& run, const Dataset& train, const Dataset& test, const
 }
 
 // What the threads training the grid share. They take runs in grid order, and call the caller's
-// callbacks, under one lock; on_batch and on_epoch reach the caller only from the run started last,
-// so that a progress display follows one run at a time.
+// callbacks, under one lock; on_batch, on_batch_loss and on_epoch reach the caller only from the run
+// started last, so that a progress display follows one run at a time.
 struct Schedule {
   Schedule(const std::vector<CompareRun>& runs, const CompareProgress& progress, const FitCallbacks& callbacks)
       : runs(runs), progress(progress), callbacks(callbacks), started(runs.size(), 0), errors(runs.size()) {}
@@ -94,18 +94,23 @@ struct Schedule {
   FitCallbacks callbacks_of(int i) {
     FitCallbacks of_run;
     of_run.stop = &halt;
-    of_run.on_batch = [this, i](int epoch, Index batch, Index batches) {
+    of_run.on_batch = [this, forward = latest_only(i, callbacks.on_batch)](int epoch, Index batch, Index batches) {
       if (callbacks.stop && callbacks.stop->load()) halt = true;
-      if (!callbacks.on_batch) return;
-      std::lock_guard<std::mutex> guard(lock);
-      if (latest_run == i) callbacks.on_batch(epoch, batch, batches);
+      forward(epoch, batch, batches);
     };
-    of_run.on_epoch = [this, i](const EpochStats& stats) {
-      if (!callbacks.on_epoch) return;
-      std::lock_guard<std::mutex> guard(lock);
-      if (latest_run == i) callbacks.on_epoch(stats);
-    };
+    of_run.on_batch_loss = latest_only(i, callbacks.on_batch_loss);
+    of_run.on_epoch = latest_only(i, callbacks.on_epoch);
     return of_run;
+  }
+
+  // The caller's `callback`, called under the lock, and for run i only while it is the run started last.
+  template <typename... Args>
+  std::function<void(Args...)> latest_only(int i, const std::function<void(Args...)>& callback) {
+    return [this, i, &callback](Args... args) {
+      if (!callback) return;
+      std::lock_guard<std::mutex> guard(lock);
+      if (latest_run == i) callback(args...);
+    };
   }
 
   const std::vector<CompareRun>& runs;

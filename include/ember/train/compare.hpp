@@ -43,9 +43,9 @@ struct CompareResult {
 using CompareProgress = std::function<void(const std::string&, std::uint64_t, int, int)>;
 
 // Trains the grid, config.jobs runs at a time. progress and callbacks are called one at a time (under
-// a lock), on_batch and on_epoch only for the run started last. A run that throws (TrainingDiverged)
-// stops the others; the first such error in grid order is rethrown. After callbacks.stop, the result
-// holds the runs that started, the last ones cut short.
+// a lock), on_batch, on_batch_loss and on_epoch only for the run started last. A run that throws
+// (TrainingDiverged) stops the others; the first such error in grid order is rethrown. After
+// callbacks.stop, the result holds the runs that started, the last ones cut short.
 
 CompareResult run_comparison(const Dataset& train, const Dataset& test, const CompareConfig& config,
                              const CompareProgress& progress = {}, const FitCallbacks& callbacks = {});

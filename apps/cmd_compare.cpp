@@ -1,6 +1,7 @@
 // ember compare: trains the same model once per activation, from identical initial weights and
 // batch order, and reports how each converged: a table, sentences drawn from the numbers, and
-// optionally the long CSV, an SVG plot and a JSON document.
+// optionally the long CSV, an SVG plot and a JSON document. Interrupted (Ctrl-C), it reports the
+// runs that finished, says so, and exits 130.
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -50,6 +51,8 @@ nlohmann::json stat_json(const Stat& s) {
 
 nlohmann::json result_json(const Summary& summary, const CompareResult& result, const std::vector<std::string>& sentences) {
   nlohmann::json out;
+  out["interrupted"] = result.interrupted;  // then "runs" holds the finished ones only
+  out["runs_planned"] = result.planned_runs;
   out["target"] = summary.target_description;
   out["findings"] = sentences;
   for (const ActivationSummary& r : summary.rows) {
@@ -149,10 +152,12 @@ int cmd_compare(int argc, char** argv) {
       },
       callbacks);
   progress.clear();
-  if (callbacks.stop->load()) {
-    std::cerr << "ember compare: interrupted; nothing written\n";
+  // Ctrl-C: the report of the runs that finished, marked as interrupted, then status 130.
+  if (result.interrupted && result.runs.empty()) {
+    std::cerr << "ember compare: interrupted before any run finished; nothing written\n";
     return 130;
   }
+  if (result.interrupted) std::cerr << "ember compare: " << interrupted_note(result) << "; reporting the finished runs\n";
   const Summary summary = summarize(result);
   const std::vector<std::string> sentences = findings(summary, result);
   if (args.count("json")) {
@@ -178,7 +183,7 @@ int cmd_compare(int argc, char** argv) {
     write_text_file_atomic(plot_path, comparison_svg(result));
     std::cerr << "wrote the plot to " << plot_path << " (open it in a browser)\n";
   }
-  return 0;
+  return result.interrupted ? 130 : 0;
 }
 
 }  // namespace ember::cli

@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -305,38 +306,60 @@ TEST_CASE("docs: the README's PyTorch loader predicts the probabilities ember pr
   std::string program;
   for (const std::string& line : blocks.front().lines) program += line + "\n";
   CHECK(program.find("ember.standardize_mean") != std::string::npos);
-  if (std::system("/usr/bin/python3 -c 'import numpy, torch' >/dev/null 2>&1") != 0) {
-    WARN("SKIPPED running the README's PyTorch loader: /usr/bin/python3 cannot import torch and numpy "
-         "(apt-get install python3-torch)");
-    return;
-  }
   ember_test::TempDir dir;
   std::ofstream(fs::path(dir.path()) / "load_ember.py") << program;
   // A softmax model whose activation has a parameter and whose hidden sizes are not the article's,
-  // and a binary one (one sigmoid output). Each run costs about 2 s, most of it importing torch.
+  // and a binary one (one sigmoid output).
   const std::pair<std::string, std::string> runs[] = {{"--dataset iris --activation leaky_relu:0.05 --hidden 16,8", "iris.csv"},
                                                       {"--dataset breast_cancer --activation tanh", "breast_cancer.csv"}};
-  for (const auto& [train_options, csv] : runs) {
-    INFO("ember train " << train_options);
-    const std::string data = (source_dir / "data" / csv).string();
+  std::string python_arguments;
+  std::vector<std::string> from_ember;
+  for (std::size_t k = 0; k < std::size(runs); ++k) {
+    INFO("ember train " << runs[k].first);
+    const std::string model = "m" + std::to_string(k) + ".safetensors", data = (source_dir / "data" / runs[k].second).string();
     int status = 0;
-    output_of(dir.path(), std::string(EMBER_BINARY) + " train --epochs 20 " + train_options + " --save m.safetensors", status);
+    output_of(dir.path(), std::string(EMBER_BINARY) + " train --epochs 20 " + runs[k].first + " --save " + model, status);
     REQUIRE(status == 0);
-    const auto from_ember = csv_cells(output_of(dir.path(), std::string(EMBER_BINARY) + " predict --model m.safetensors --data " + data, status));
+    from_ember.push_back(output_of(dir.path(), std::string(EMBER_BINARY) + " predict --model " + model + " --data " + data, status));
     REQUIRE(status == 0);
-    const std::string printed = output_of(dir.path(), "/usr/bin/python3 load_ember.py m.safetensors " + data, status);
-    INFO("python's stderr: " << read_text(fs::path(dir.path()) / ".stderr"));
-    REQUIRE(status == 0);
-    const auto from_torch = csv_cells(printed);
-    REQUIRE(from_torch.size() == from_ember.size());
-    CHECK(from_torch.front() == from_ember.front());  // the header: prediction,prob_<class>...
+    python_arguments += " " + model + " '" + data + "' torch" + std::to_string(k) + ".csv";
+  }
+  // One Python for all the runs, since importing torch takes most of the time: the program is run
+  // as a script (runpy) once per model, its stdout into torch<k>.csv. Status 77: no torch or numpy.
+  const std::string driver =
+      "import contextlib, runpy, sys\n"
+      "try:\n"
+      "    import numpy, torch\n"
+      "except ImportError:\n"
+      "    sys.exit(77)\n"
+      "for model, data, out in zip(*[iter(sys.argv[1:])] * 3):\n"
+      "    sys.argv = ['load_ember.py', model, data]\n"
+      "    with open(out, 'w') as f, contextlib.redirect_stdout(f):\n"
+      "        runpy.run_path('load_ember.py', run_name='__main__')\n";
+  std::ofstream(fs::path(dir.path()) / "driver.py") << driver;
+  int status = 0;
+  output_of(dir.path(), "/usr/bin/python3 driver.py" + python_arguments, status);
+  if (status == 77 || status == 127) {
+    WARN("SKIPPED running the README's PyTorch loader: " +
+         std::string(status == 127 ? "there is no /usr/bin/python3" : "/usr/bin/python3 cannot import torch and numpy") +
+         " (apt-get install python3-torch)");
+    return;
+  }
+  INFO("python's stderr: " << read_text(fs::path(dir.path()) / ".stderr"));
+  REQUIRE(status == 0);
+  for (std::size_t k = 0; k < std::size(runs); ++k) {
+    INFO("ember train " << runs[k].first);
+    const auto ember = csv_cells(from_ember[k]);
+    const auto torch = csv_cells(read_text(fs::path(dir.path()) / ("torch" + std::to_string(k) + ".csv")));
+    REQUIRE(torch.size() == ember.size());
+    CHECK(torch.front() == ember.front());  // the header: prediction,prob_<class>...
     int predictions_differ = 0;
-    for (std::size_t row = 1; row < from_ember.size(); ++row) {
-      REQUIRE(from_torch[row].size() == from_ember[row].size());
-      predictions_differ += from_torch[row][0] != from_ember[row][0];
-      for (std::size_t c = 1; c < from_ember[row].size(); ++c) {
-        INFO("row " << row << " column " << from_ember.front()[c]);
-        CHECK(std::stod(from_torch[row][c]) == Approx(std::stod(from_ember[row][c])).margin(1e-5));
+    for (std::size_t row = 1; row < ember.size(); ++row) {
+      REQUIRE(torch[row].size() == ember[row].size());
+      predictions_differ += torch[row][0] != ember[row][0];
+      for (std::size_t c = 1; c < ember[row].size(); ++c) {
+        INFO("row " << row << " column " << ember.front()[c]);
+        CHECK(std::stod(torch[row][c]) == Approx(std::stod(ember[row][c])).margin(1e-5));
       }
     }
     CHECK(predictions_differ == 0);

@@ -24,15 +24,18 @@ const char* train_example =
     "  ember train --data my.csv --target label --activation tanh --hidden 32,16 --log run.csv\n"
     "  ember train --dataset fashion_mnist --epochs 10 --batch-size 128 --json\n";
 
+// "train loss 0.0198 acc 1.0000  test loss 0.1839 acc 0.9333" (no test figures without a test set).
+std::string figures(const EpochStats& s) {
+  std::string text = "train loss " + format_fixed(s.train_loss, 4) + " acc " + format_fixed(s.train_accuracy, 4);
+  if (!std::isnan(s.test_loss)) text += "  test loss " + format_fixed(s.test_loss, 4) + " acc " + format_fixed(s.test_accuracy, 4);
+  return text;
+}
+
 std::string epoch_line(const EpochStats& s, int epochs) {
-  std::ostringstream line;
   const std::string width = std::to_string(std::to_string(epochs).size());
   char head[64];
   std::snprintf(head, sizeof head, ("epoch %" + width + "d/%d").c_str(), s.epoch, epochs);
-  line << head << "  train loss " << format_fixed(s.train_loss, 4) << " acc " << format_fixed(s.train_accuracy, 4);
-  if (!std::isnan(s.test_loss)) line << "  test loss " << format_fixed(s.test_loss, 4) << " acc " << format_fixed(s.test_accuracy, 4);
-  line << "  " << format_fixed(s.seconds, 3) << " s";
-  return line.str();
+  return std::string(head) + "  " + figures(s) + "  " + format_fixed(s.seconds, 3) + " s";
 }
 
 // The epoch lines: all of them, every Nth and the last (--every N), or none (--quiet). A run that
@@ -58,12 +61,8 @@ struct EpochLines {
 
 // --quiet's one line: "trained 200 epochs in 0.41 s: train loss 0.0198 acc 1.0000  test loss ...".
 std::string summary_line(const FitResult& result) {
-  const EpochStats& s = result.epochs.back();
-  std::ostringstream line;
-  line << "trained " << result.epochs.size() << " epochs in " << format_fixed(result.train_seconds, 2) << " s: train loss "
-       << format_fixed(s.train_loss, 4) << " acc " << format_fixed(s.train_accuracy, 4);
-  if (!std::isnan(s.test_loss)) line << "  test loss " << format_fixed(s.test_loss, 4) << " acc " << format_fixed(s.test_accuracy, 4);
-  return line.str();
+  return "trained " + std::to_string(result.epochs.size()) + " epochs in " + format_fixed(result.train_seconds, 2) + " s: " +
+         figures(result.epochs.back());
 }
 
 std::string log_csv(const std::vector<EpochStats>& epochs) {

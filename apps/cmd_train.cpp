@@ -107,7 +107,7 @@ int cmd_train(int argc, char** argv) {
       ("save", "write the trained model here (safetensors, PyTorch names)", cxxopts::value<std::string>())
       ("log", "write one CSV row per epoch here", cxxopts::value<std::string>())
       ("json", "print a JSON summary on stdout (epoch lines go to stderr)")
-      ("quiet", "print only the final summary line (errors still go to stderr)")
+      ("quiet", "print no epoch lines, only a summary line at the end (stderr still has errors and where it saved)")
       ("every", "print an epoch line every N epochs, and always the last", cxxopts::value<int>()->default_value("1"))
       ("h,help", "show this help");
   const auto args = parse_or_usage(options, argc, argv);
@@ -191,7 +191,7 @@ int cmd_train(int argc, char** argv) {
       info.stddev = prepared.standardizer.stddev;
     }
     save_model(save_path, *model, info);
-    if (!lines.quiet) std::cerr << "saved model to " << save_path << "\n";
+    std::cerr << "saved model to " << save_path << "\n";
   }
   if (json && !result.epochs.empty()) std::cout << summary_json(result, args, save_path).dump(2) << "\n";
   return result.stopped_early ? 130 : 0;

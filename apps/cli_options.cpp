@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "ember/data/csv.hpp"
 #include "ember/threads.hpp"
+#include "suggest.hpp"
 
 
 namespace ember::cli {
@@ -280,10 +281,15 @@ std::string name_bad_value(const std::string& message, int argc, char** argv) {
 cxxopts::ParseResult parse_or_usage(cxxopts::Options& options, int argc, char** argv) {
   try {
     auto args = options.parse(argc, argv);
-    if (!args.unmatched().empty()) throw UsageError("unexpected argument \"" + args.unmatched().front() + "\"");
+    if (!args.unmatched().empty()) throw UsageError(unexpected_argument_message(options, args.unmatched().front()));
+    check_not_empty_hidden(args);
     return args;
+  } catch (const cxxopts::exceptions::no_such_option& e) {
+    throw UsageError(unknown_option_message(options, e.what(), argc, argv));
   } catch (const cxxopts::exceptions::incorrect_argument_type& e) {
-    throw UsageError(name_bad_value(e.what(), argc, argv));
+    throw UsageError(plain_quotes(name_bad_value(e.what(), argc, argv)));
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw UsageError(plain_quotes(e.what()));
   }
 }
 
@@ -302,6 +308,59 @@ std::string format_fixed(double value, int decimals) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
   return buffer;
+}
+
+// ---- usage errors: a misspelt option, a stray word, an empty --hidden ----
+
+namespace {
+
+// Every long option name of the command, "help" included.
+std::vector<std::string> long_option_names(const cxxopts::Options& options) {
+  std::vector<std::string> names;
+  for (const std::string& group : options.groups()) {
+    for (const cxxopts::HelpOptionDetails& option : options.group_help(group).options) names.insert(names.end(), option.l.begin(), option.l.end());
+  }
+  return names;
+}
+
+// "; did you mean --epochs?", or "" when no option is near `typed`.
+std::string did_you_mean(const cxxopts::Options& options, const std::string& typed) {
+  const std::string nearest = closest_name(typed, long_option_names(options));
+  return nearest.empty() ? "" : "; did you mean --" + nearest + "?";
+}
+
+}  // namespace
+
+std::string unknown_option_message(const cxxopts::Options& options, const std::string& message, int argc, char** argv) {
+  const std::string open = "\xE2\x80\x98", close = "\xE2\x80\x99";  // cxxopts: "Option 'name' does not exist"
+  const auto begin = message.find(open), end = message.rfind(close);
+  if (begin == std::string::npos || end == std::string::npos || end < begin + open.size()) return plain_quotes(message);
+  std::string name = message.substr(begin + open.size(), end - begin - open.size());
+  std::string typed = "--" + name;
+  // A single letter is a short option ("-x"), or the first letter of "-epochs" (one dash), which
+  // cxxopts reads as the letters e, p, o...: then the whole word is what was typed.
+  if (name.size() == 1) {
+    typed = "-" + name;
+    for (int i = 1; i < argc; ++i) {
+      const std::string arg = argv[i];
+      if (arg.size() > 2 && arg[0] == '-' && arg[1] == name[0]) {
+        name = arg.substr(1, arg.find('=') == std::string::npos ? std::string::npos : arg.find('=') - 1);
+        typed = "-" + name;
+        break;
+      }
+    }
+  }
+  return "unknown option " + typed + (name.size() > 1 ? did_you_mean(options, name) : "");
+}
+
+std::string unexpected_argument_message(const cxxopts::Options& options, const std::string& argument) {
+  return "unexpected argument \"" + argument + "\"" + did_you_mean(options, argument);
+}
+
+void check_not_empty_hidden(const cxxopts::ParseResult& args) {
+  if (args.count("hidden") && args["hidden"].as<std::string>().empty()) {
+    throw UsageError("--hidden: give at least one hidden layer size (e.g. 64,32): the model's activation sits between layers");
+  }
 }
 
 }  // namespace ember::cli

@@ -26,11 +26,11 @@ DataOptions read_data_options(const cxxopts::ParseResult& args);
 double read_test_split(const cxxopts::ParseResult& args);
 // Model and training options into a TrainConfig (defaults as in DESIGN.md).
 TrainConfig read_train_config(const cxxopts::ParseResult& args);
-std::vector<Index> parse_hidden(const std::string& text);
+std::vector<Index> parse_hidden(const std::string& text);  // "64,32" -> {64, 32}; "" -> {} (parse_or_usage refuses it)
 std::vector<std::string> split_list(const std::string& text);  // "id,name" -> {"id", "name"}
 // --activation of eval, predict and info (a model file that does not record it): "" when not given;
 // an unknown name is a usage error.
-std::string read_activation_option(const cxxopts::ParseResult& args);  // "64,32" -> {64, 32}; "" -> {}
+std::string read_activation_option(const cxxopts::ParseResult& args);
 void set_threads(int threads);
 
 // A dataset ready for training: split, and standardized with the training split's statistics
@@ -52,8 +52,15 @@ PreparedData prepare_data(DataOptions data, double test_split, bool standardize,
 // "data: f.csv, 800 training rows, 200 test rows, 9 inputs from 5 columns (one-hot ... added 4), 3 classes"
 std::string describe_data(const PreparedData& prepared, const DataOptions& data);
 
-// Parses argv, turning cxxopts' complaints and stray positional arguments into UsageError.
+// Parses argv, turning cxxopts' complaints (in plain quotes), stray positional arguments and an
+// empty --hidden into UsageError. A misspelt option gets the nearest one: "did you mean --epochs?".
 cxxopts::ParseResult parse_or_usage(cxxopts::Options& options, int argc, char** argv);
+// Its messages: "unknown option --epohcs; did you mean --epochs?" from cxxopts' no_such_option text,
+// and "unexpected argument "epochs"; did you mean --epochs?".
+std::string unknown_option_message(const cxxopts::Options& options, const std::string& message, int argc, char** argv);
+std::string unexpected_argument_message(const cxxopts::Options& options, const std::string& argument);
+// `--hidden ""` is refused: a model without a hidden layer has no activation to choose or compare.
+void check_not_empty_hidden(const cxxopts::ParseResult& args);
 
 // Fails before the work, not after it, when `path` (the value of `option`, e.g. "--save") could not
 // be written: a directory (usage error), or a folder that is missing or not writable.

@@ -1,6 +1,7 @@
 // ember compare: trains the same model once per activation, from identical initial weights and
 // batch order, and reports how each converged: a table, sentences drawn from the numbers, and
-// optionally the long CSV, an SVG plot and a JSON document.
+// optionally the long CSV, an SVG plot and a JSON document. Interrupted (Ctrl-C), it reports the
+// runs that finished, says so, and exits 130.
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -17,6 +18,24 @@ namespace ember::cli {
 
 namespace {
 
+// Each name must be a known activation, and each at most once: a second relu would only train the
+// same run again. Two spellings of one function ("leaky_relu", "leaky_relu:0.01") are one activation.
+void check_activations(const std::vector<std::string>& names) {
+  std::vector<std::string> specs;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    try {
+      specs.push_back(nn::make_activation(names[i])->spec());
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--activations: ") + e.what());
+    }
+    const auto first = std::find(specs.begin(), specs.end() - 1, specs.back());
+    if (first == specs.end() - 1) continue;
+    const std::string& earlier = names[static_cast<std::size_t>(first - specs.begin())];
+    throw UsageError("--activations: \"" + names[i] + "\" " +
+                     (earlier == names[i] ? "is given twice" : "is the same activation as \"" + earlier + "\""));
+  }
+}
+
 nlohmann::json stat_json(const Stat& s) {
   if (std::isnan(s.mean)) return nullptr;
   return {{"mean", s.mean}, {"std", s.std}};
@@ -24,6 +43,8 @@ nlohmann::json stat_json(const Stat& s) {
 
 nlohmann::json result_json(const Summary& summary, const CompareResult& result, const std::vector<std::string>& sentences) {
   nlohmann::json out;
+  out["interrupted"] = result.interrupted;  // then "runs" holds the finished ones only
+  out["runs_planned"] = result.planned_runs;
   out["target"] = summary.target_description;
   out["findings"] = sentences;
   for (const ActivationSummary& r : summary.rows) {
@@ -91,9 +112,7 @@ int cmd_compare(int argc, char** argv) {
   config.base = read_train_config(args);
   config.activations = split_list(args["activations"].as<std::string>());
   if (config.activations.empty()) throw UsageError("--activations: give at least one activation");
-  for (const std::string& activation : config.activations) {
-    try { nn::make_activation(activation); } catch (const std::invalid_argument& e) { throw UsageError(std::string("--activations: ") + e.what()); }
-  }
+  check_activations(config.activations);
   config.seeds = args["seeds"].as<int>();
   if (config.seeds < 1) throw UsageError("--seeds must be at least 1");
   config.jobs = args.count("jobs") ? args["jobs"].as<int>() : default_jobs(args["threads"].as<int>());
@@ -125,10 +144,12 @@ int cmd_compare(int argc, char** argv) {
       },
       callbacks);
   progress.clear();
-  if (callbacks.stop->load()) {
-    std::cerr << "ember compare: interrupted; nothing written\n";
+  // Ctrl-C: the report of the runs that finished, marked as interrupted, then status 130.
+  if (result.interrupted && result.runs.empty()) {
+    std::cerr << "ember compare: interrupted before any run finished; nothing written\n";
     return 130;
   }
+  if (result.interrupted) std::cerr << "ember compare: " << interrupted_note(result) << "; reporting the finished runs\n";
   const Summary summary = summarize(result);
   const std::vector<std::string> sentences = findings(summary, result);
   if (args.count("json")) {
@@ -154,7 +175,7 @@ int cmd_compare(int argc, char** argv) {
     write_text_file_atomic(plot_path, comparison_svg(result));
     std::cerr << "wrote the plot to " << plot_path << " (open it in a browser)\n";
   }
-  return 0;
+  return result.interrupted ? 130 : 0;
 }
 
 }  // namespace ember::cli

@@ -1,12 +1,15 @@
 // ember: the command line. Dispatches to a command and turns every failure into one message on
 // stderr and an exit status: 2 for a usage error, 1 for anything else (bad data, a bad model file,
-// a diverging run). Each command lives in its own cmd_*.cpp.
+// a diverging run), with the nearest command for a misspelt one. Each command lives in its own cmd_*.cpp.
 #include <cxxopts.hpp>
 #include <iostream>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
+#include "ember/io/model_file.hpp"
+#include "suggest.hpp"
 
 namespace {
 
@@ -50,7 +53,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (name == "--version") {
-    std::cout << "ember 0.1.0\n";
+    std::cout << "ember " << ember::ember_version() << "\n";
     return 0;
   }
   for (const Command& c : commands) {
@@ -60,8 +63,8 @@ int main(int argc, char** argv) {
     } catch (const ember::cli::UsageError& e) {
       std::cerr << "ember " << name << ": " << e.what() << "\n(see 'ember " << name << " --help')\n";
       return 2;
-    } catch (const cxxopts::exceptions::exception& e) {
-      std::cerr << "ember " << name << ": " << e.what() << "\n(see 'ember " << name << " --help')\n";
+    } catch (const cxxopts::exceptions::exception& e) {  // e.g. an option read that has no value
+      std::cerr << "ember " << name << ": " << ember::cli::plain_quotes(e.what()) << "\n(see 'ember " << name << " --help')\n";
       return 2;
     } catch (const std::bad_alloc&) {
       std::cerr << "ember " << name << ": error: out of memory: the data or the model is too large for this machine "
@@ -71,6 +74,13 @@ int main(int argc, char** argv) {
       std::cerr << "ember " << name << ": error: " << e.what() << "\n";
       return 1;
     }
+  }
+  std::vector<std::string> names;
+  for (const Command& c : commands) names.push_back(c.name);
+  const std::string nearest = ember::cli::closest_name(name, names);
+  if (!nearest.empty()) {
+    std::cerr << "ember: unknown command '" << name << "'; did you mean 'ember " << nearest << "'?\n(see 'ember --help')\n";
+    return 2;
   }
   std::cerr << "ember: unknown command '" << name << "'\n\n";
   print_usage(std::cerr);

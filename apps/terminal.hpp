@@ -1,22 +1,45 @@
-// What long commands show while they run: a progress bar on stderr (only when stderr is a
+// What long commands show while they run: a progress line on stderr (only when stderr is a
 // terminal, so logs and pipes stay clean), and Ctrl-C handling that asks the training loop to stop
-// at the end of the current batch instead of killing the process mid-write.
+// at the end of the current batch instead of killing the process mid-write. The text of the
+// progress line is made by pure functions (progress_bar, train_progress_line), tested on their own.
 #pragma once
 
 #include <atomic>
+#include <cmath>
 #include <string>
 
 #include "ember/scalar.hpp"
 
 namespace ember::cli {
 
+// "[=====>     ]": `width` characters between the brackets, filled in proportion to done/total.
+std::string progress_bar(Index done, Index total, int width);
+
+// "0:05", "1:05", "1:02:05" (rounded to the second); "-" for a negative or NaN time.
+std::string format_duration(double seconds);
+
+// Where a training run is, for its progress line.
+struct TrainProgress {
+  int epoch = 1, epochs = 1;     // the epoch under way (1-based), of `epochs`
+  Index batch = 0, batches = 1;  // batches done in this epoch, of `batches` (the same every epoch)
+  double running_loss = NAN;     // mean train loss of this epoch's samples so far
+  double seconds = 0;            // since the run started
+};
+
+// "epoch   3/100 [=====>              ] 10/40  loss 0.4321  45 steps/s  ETA 1:27": steps per second
+// over the whole run so far, and the time left for the whole run at that rate.
+std::string train_progress_line(const TrainProgress& progress);
+
 class ProgressBar {
  public:
   ProgressBar();
   // Redraws "label [=====>     ] batch/batches" at most ~20 times a second.
   void update(const std::string& label, Index done, Index total);
+  // Redraws `line` (cut to the terminal's width) at most ~20 times a second, and always when `last`.
+  void show(const std::string& line, bool last = false);
   void clear();  // erases the bar before a normal line is printed
   bool enabled() const { return enabled_; }
+  void disable() { enabled_ = false; }  // for --quiet
 
  private:
   bool enabled_;

@@ -37,6 +37,9 @@ void check_one_message(const CliResult& r, const std::string& command, int statu
   for (const char* noise : {"terminate called", "what():", "Aborted", "Sanitizer", "runtime error:", "std::", "#0 "}) {
     CHECK(r.err.find(noise) == std::string::npos);
   }
+  // Plain ASCII quotes: cxxopts' curly ones (U+2018, U+2019) are replaced in every message.
+  CHECK(r.err.find("\xE2\x80\x98") == std::string::npos);
+  CHECK(r.err.find("\xE2\x80\x99") == std::string::npos);
   CHECK(r.out.empty());
 }
 
@@ -103,6 +106,9 @@ TEST_CASE("Usage errors in the model and training options exit 2 and name the op
       {"train --dataset iris --activation softplus:-1", 2, "beta must be positive"},
       {"train --dataset iris --hidden 0", 2, "--hidden: \"0\" is not a positive layer size"},
       {"train --dataset iris --hidden 64,,32", 2, "--hidden: \"\" is not a positive layer size"},
+      {"train --dataset iris --hidden ''", 2, "--hidden: give at least one hidden layer size (e.g. 64,32)"},
+      {"train --dataset iris --hidden=", 2, "--hidden: give at least one hidden layer size (e.g. 64,32)"},
+      {"compare --hidden ''", 2, "--hidden: give at least one hidden layer size (e.g. 64,32)"},
       {"train --dataset iris --classes -1", 2, "--classes must be at least 1, got -1"},
       {"train --dataset iris --classes 2", 2, "--classes 2"},
       {"train --dataset iris stray", 2, "unexpected argument \"stray\""},
@@ -124,6 +130,9 @@ TEST_CASE("Usage errors of eval, predict, compare and datasets exit 2 and name t
       {"compare --target-loss 0.1 --target-accuracy 0.9", 2, "give --target-loss or --target-accuracy, not both"},
       {"compare --activations ''", 2, "--activations: give at least one activation"},
       {"compare --activations relu,,tanh", 2, "--activations: unknown activation \"\""},
+      {"compare --activations relu,tanh,relu", 2, "--activations: \"relu\" is given twice"},
+      {"compare --activations leaky_relu,tanh,leaky_relu:0.01", 2,
+       "--activations: \"leaky_relu:0.01\" is the same activation as \"leaky_relu\""},
       {"datasets extra", 2, "unexpected argument \"extra\""},
       {"train --dataset iris --epochs 1 --save " + dir.path(), 2, "--save " + dir.path() + ": is a directory"},
   });
@@ -132,6 +141,46 @@ TEST_CASE("Usage errors of eval, predict, compare and datasets exit 2 and name t
   CHECK(none.status == 2);
   CHECK(none.out.empty());
   CHECK(none.err.find("usage: ember <command>") != std::string::npos);
+}
+
+TEST_CASE("A misspelt option is a usage error that suggests the nearest option", "[cli]") {
+  check_cases({
+      {"train --dataset iris --epohcs 5", 2, "unknown option --epohcs; did you mean --epochs?"},
+      {"train --dataset iris --epohcs=5", 2, "unknown option --epohcs; did you mean --epochs?"},
+      {"train --dataset iris --batch_size 8", 2, "unknown option --batch_size; did you mean --batch-size?"},
+      {"train --datset iris", 2, "unknown option --datset; did you mean --dataset?"},
+      {"compare --activatons relu,tanh", 2, "unknown option --activatons; did you mean --activations?"},
+      {"eval --modle m.safetensors --dataset iris", 2, "unknown option --modle; did you mean --model?"},
+      {"predict --dat x.csv", 2, "unknown option --dat; did you mean --data?"},
+      {"datasets --hepl", 2, "unknown option --hepl; did you mean --help?"},
+      {"train --dataset iris epochs 5", 2, "unexpected argument \"epochs\"; did you mean --epochs?"},
+  });
+  // Nothing near: no guess, only the option and the pointer to --help.
+  const CliResult far = run_ember("train --dataset iris --frobnicate");
+  check_one_message(far, "train", 2, "unknown option --frobnicate");
+  CHECK(far.err.find("did you mean") == std::string::npos);
+  const CliResult letter = run_ember("train --dataset iris -x");
+  check_one_message(letter, "train", 2, "unknown option -x");
+  CHECK(letter.err.find("did you mean") == std::string::npos);
+  // cxxopts' other complaints keep their words, with plain quotes (checked in check_one_message).
+  check_one_message(run_ember("train --dataset iris --epochs"), "train", 2, "Option 'epochs' is missing an argument");
+}
+
+TEST_CASE("A misspelt command is a usage error that suggests the nearest command", "[cli]") {
+  const CliResult r = run_ember("trian --dataset iris");
+  INFO("stderr: " << r.err);
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  CHECK(count_of(r.err, "ember: unknown command 'trian'; did you mean 'ember train'?") == 1);
+  CHECK(r.err.find("(see 'ember --help')") != std::string::npos);
+  const CliResult compar = run_ember("compar");
+  CHECK(compar.status == 2);
+  CHECK(compar.err.find("did you mean 'ember compare'?") != std::string::npos);
+  // Nothing near: the list of commands instead of a guess.
+  const CliResult far = run_ember("fly");
+  CHECK(far.status == 2);
+  CHECK(far.err.find("did you mean") == std::string::npos);
+  CHECK(far.err.find("usage: ember <command>") != std::string::npos);
 }
 
 TEST_CASE("CSV files a user can get wrong fail with status 1 and file:line:column", "[cli]") {
@@ -194,13 +243,14 @@ TEST_CASE("eval with data that does not fit the model fails with status 1 and sa
   });
 }
 
-TEST_CASE("Model files that are missing, truncated or of the wrong shape fail with status 1 and name the file", "[cli]") {
+TEST_CASE("Model files that are missing, truncated, of the wrong shape or not model files fail with status 1 and name the file", "[cli]") {
   TempDir dir;
   const std::string model = iris_model(dir);
   const std::string bytes = read_file(model);
   const std::string half = dir.write("half.safetensors", bytes.substr(0, bytes.size() / 2));
   const std::string short_data = dir.write("short.safetensors", bytes.substr(0, bytes.size() - 4));
   const std::string csv_model = dir.write("model.csv", "a,b,label\n1,2,x\n");
+  const std::string png = dir.write("model.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0", 29));
   const std::string input = dir.write("in.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n");
   const std::string absent = dir.file("absent.safetensors");
   check_cases({
@@ -208,7 +258,9 @@ TEST_CASE("Model files that are missing, truncated or of the wrong shape fail wi
       {"eval --model " + half + " --dataset iris", 1, "model file '" + half + "'"},
       {"predict --model " + short_data + " --data " + input, 1, "run past the end of the data"},
       {"eval --model " + short_data + " --dataset iris", 1, "run past the end of the data"},
-      {"predict --model " + csv_model + " --data " + input, 1, "exceeds the file size"},
+      {"predict --model " + csv_model + " --data " + input, 1, csv_model + ": not an Ember/safetensors model file (it is text"},
+      {"eval --model " + png + " --dataset iris", 1, png + ": not an Ember/safetensors model file (it is a PNG image)"},
+      {"train --dataset iris --init " + csv_model, 1, csv_model + ": not an Ember/safetensors model file"},
       {"predict --model " + absent + " --data " + input, 1, "model file '" + absent + "': cannot open"},
       {"eval --model " + dir.path() + " --dataset iris", 1, "model file '" + dir.path() + "'"},
       {"train --dataset iris --init " + absent, 1, "model file '" + absent + "': cannot open"},

@@ -1,8 +1,11 @@
 // ember train, eval, predict and datasets, run as a user runs them: outputs, exit codes, files
 // written (or, on failure, not written), the accuracy protocol of issue 4, and reproducibility.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <string>
+#include <vector>
 
 #include "cli_runner.hpp"
 
@@ -176,6 +179,47 @@ TEST_CASE("a malformed CSV fails with file, line and column, and writes no model
   const auto t = run_ember("train --data " + text);
   CHECK(t.status == 1);
   CHECK(t.err.find(text + ":3:3") != std::string::npos);
+}
+
+TEST_CASE("train --quiet prints only the final summary line, and still shows errors", "[cli]") {
+  TempDir dir;
+  const auto r = run_ember("train --dataset iris --epochs 4 --quiet --save " + dir.file("m.safetensors"));
+  REQUIRE(r.status == 0);
+  INFO("stdout: " << r.out);
+  CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+  CHECK(std::regex_match(r.out, std::regex("trained 4 epochs in [0-9.]+ s: train loss [0-9.]+ acc [0-9.]+  test loss [0-9.]+ acc [0-9.]+\n")));
+  CHECK(r.err == "saved model to " + dir.file("m.safetensors") + "\n");  // no progress, nothing else
+  CHECK(read_file(dir.file("m.safetensors")).size() > 0);
+  // Its figures are the last epoch's.
+  const auto loud = run_ember("train --dataset iris --epochs 4");
+  REQUIRE(loud.status == 0);
+  CHECK(final_test_accuracy(r.out) == final_test_accuracy(loud.out));
+  // Without a test split there are no test figures to summarize.
+  const auto all = run_ember("train --dataset iris --epochs 2 --test-split 0 --quiet");
+  CHECK(std::regex_match(all.out, std::regex("trained 2 epochs in [0-9.]+ s: train loss [0-9.]+ acc [0-9.]+\n")));
+  // Errors are not quietened.
+  const auto diverged = run_ember("train --dataset iris --epochs 50 --optimizer sgd --lr 1e30 --quiet");
+  CHECK(diverged.status == 1);
+  CHECK(diverged.err.find("training diverged") != std::string::npos);
+  CHECK(diverged.out.empty());
+}
+
+TEST_CASE("train --every N prints every Nth epoch line and always the last", "[cli]") {
+  const auto r = run_ember("train --dataset iris --epochs 7 --every 3");
+  REQUIRE(r.status == 0);
+  std::vector<std::string> epochs;
+  const std::regex line("epoch ([0-9])/7  train loss");
+  for (std::sregex_iterator it(r.out.begin(), r.out.end(), line), end; it != end; ++it) epochs.push_back((*it)[1]);
+  CHECK(epochs == std::vector<std::string>{"3", "6", "7"});
+  // --every 1 is the default: every epoch.
+  const auto every_one = run_ember("train --dataset iris --epochs 3 --every 1");
+  CHECK(std::count(every_one.out.begin(), every_one.out.end(), '\n') == 3);
+  for (const char* bad : {"--every 0", "--every -2", "--quiet --every 2"}) {
+    INFO(bad);
+    const auto refused = run_ember(std::string("train --dataset iris --epochs 3 ") + bad);
+    CHECK(refused.status == 2);
+    CHECK(refused.err.find("--every") != std::string::npos);
+  }
 }
 
 TEST_CASE("usage errors exit 2 and name the option", "[cli]") {

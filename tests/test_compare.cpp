@@ -1,15 +1,21 @@
 // ember compare: identical starts, the same figures as ember train, dead and saturated units
-// counted right on constructed cases, and a well-formed plot with one curve per activation.
+// counted right on constructed cases, and a well-formed plot with one curve per activation. Ctrl-C:
+// the report of the finished runs, marked as interrupted, and status 130 (tests/process.hpp).
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 #include <regex>
+#include <string>
+#include <vector>
 
 #include "cli_runner.hpp"
 #include "ember/data/builtin.hpp"
 #include "ember/data/split.hpp"
 #include "ember/train/compare_report.hpp"
+#include "process.hpp"
 #include "xml_check.hpp"
 
 using namespace ember;
@@ -126,7 +132,7 @@ TEST_CASE("a diverging run stops the runs beside it, and compare rethrows its er
   CHECK_THROWS_WITH(run_comparison(train, test, config), Contains("--jobs must be at least 1"));
 }
 
-TEST_CASE("a stop request ends every run in flight, and the result holds the runs that started", "[compare]") {
+TEST_CASE("a stop request ends every run in flight, and the result holds no run cut short", "[compare]") {
   const auto [train, test] = moons_split(200);
   CompareConfig config;
   config.base.epochs = 1000000;  // far longer than the test waits
@@ -135,15 +141,60 @@ TEST_CASE("a stop request ends every run in flight, and the result holds the run
   std::atomic<bool> stop{false};
   FitCallbacks callbacks;
   callbacks.stop = &stop;
-  int batches = 0;
+  int batches = 0, started = 0;
   callbacks.on_batch = [&](int, Index, Index) {
     if (++batches == 50) stop = true;  // callbacks run one at a time: no race on `batches`
   };
-  const CompareResult result = run_comparison(train, test, config, {}, callbacks);
+  const CompareResult result = run_comparison(train, test, config, [&](const std::string&, std::uint64_t, int, int) { ++started; }, callbacks);
   CHECK(stop.load());
-  REQUIRE(result.runs.size() >= 1);
-  CHECK(result.runs.size() <= 2);  // the two that were in flight; none started after the stop
-  CHECK(result.runs.front().activation == "sigmoid");
+  CHECK(started <= 2);  // the two that were in flight; none started after the stop
+  CHECK(result.runs.empty());  // neither finished
+  CHECK(result.interrupted);
+  CHECK(result.planned_runs == 12);
+}
+
+TEST_CASE("after a stop request the result keeps the finished runs, and the report says it was interrupted", "[compare]") {
+  const auto [train, test] = moons_split(200);
+  CompareConfig config;
+  config.base.epochs = 3;
+  config.activations = {"tanh", "relu"};
+  config.seeds = 2;
+  std::atomic<bool> stop{false};
+  FitCallbacks callbacks;
+  callbacks.stop = &stop;
+  // One run at a time: when the third starts, the first two (tanh, both seeds) are finished.
+  const CompareResult result = run_comparison(
+      train, test, config, [&](const std::string&, std::uint64_t, int number, int) { stop = stop || number == 3; }, callbacks);
+  REQUIRE(result.runs.size() == 2);
+  CHECK(result.interrupted);
+  CHECK(result.planned_runs == 4);
+  for (const CompareRun& run : result.runs) {
+    CHECK(run.activation == "tanh");
+    CHECK(run.epochs.size() == 3);
+  }
+  // The summary, findings, table and figure speak of tanh only: relu was not measured, not slow.
+  const Summary summary = summarize(result);
+  REQUIRE(summary.rows.size() == 1);
+  CHECK(summary.rows[0].activation == "tanh");
+  CHECK(summary.rows[0].seeds == 2);
+  for (const std::string& sentence : findings(summary, result)) CHECK(sentence.find("relu") == std::string::npos);
+  const std::string table = summary_table(summary, result);
+  CHECK(table.find("relu") == std::string::npos);
+  CHECK(table.find("interrupted after 2 of 4 runs") != std::string::npos);
+  const std::string svg = comparison_svg(result);
+  CHECK(ember_test::xml_problem(svg).empty());
+  CHECK(svg.find("interrupted after 2 of 4 runs") != std::string::npos);
+  CHECK(svg.find(">relu<") == std::string::npos);
+  const std::string csv = comparison_csv(result);
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 2 * 3);
+
+  // Uninterrupted: every run, and no such mark.
+  const CompareResult whole = run_comparison(train, test, config);
+  CHECK_FALSE(whole.interrupted);
+  CHECK(whole.planned_runs == 4);
+  CHECK(whole.runs.size() == 4);
+  CHECK(comparison_svg(whole).find("interrupted") == std::string::npos);
+  CHECK(summary_table(summarize(whole), whole).find("interrupted") == std::string::npos);
 }
 
 TEST_CASE("one activation inside compare gives exactly the figures of ember train", "[compare][cli]") {
@@ -243,4 +294,72 @@ TEST_CASE("compare writes a well-formed SVG with one curve per activation in eac
   const std::string csv = ember_test::read_file(dir.file("c.csv"));
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 4 * 3);
   CHECK(r.out.find("reached the target") != std::string::npos);
+}
+
+// ---- Ctrl-C ----
+
+namespace {
+
+// `ember compare` of 8 runs, one at a time, each lasting a fraction of a second; SIGINT once the
+// third has started. Returns the number of runs the interrupted compare says it finished (2 or a few more).
+int interrupted_compare(ember_test::Process& compare) {
+  REQUIRE(compare.wait_until([&] { return compare.err().find("compare: run 3/8") != std::string::npos; }, 60));
+  ember_test::stops_with_status_130(compare, SIGINT);
+  const std::string err = compare.err();
+  INFO("stderr: " << err);
+  std::smatch finished;
+  REQUIRE(std::regex_search(err, finished, std::regex("interrupted after ([0-9]+) of 8 runs")));
+  const int k = std::stoi(finished[1]);
+  CHECK(k >= 2);
+  CHECK(k < 8);
+  return k;
+}
+
+const std::vector<std::string> eight_runs{"compare", "--dataset", "moons", "--samples", "1000", "--epochs", "40", "--activations",
+                                          "tanh,relu", "--seeds", "4", "--jobs", "1"};
+
+}  // namespace
+
+TEST_CASE("compare interrupted by SIGINT writes the table, CSV and plot of the finished runs and exits 130", "[compare][cli][robustness]") {
+  ember_test::TempDir dir;
+  std::vector<std::string> args = eight_runs;
+  args.insert(args.end(), {"--csv", dir.file("c.csv"), "--plot", dir.file("c.svg")});
+  ember_test::Process compare(args, dir.file("out"), dir.file("err"));
+  const int k = interrupted_compare(compare);
+  const std::string mark = "interrupted after " + std::to_string(k) + " of 8 runs";
+  const std::string out = compare.out();
+  INFO("stdout: " << out);
+  CHECK(out.find("train loss") != std::string::npos);
+  CHECK(out.find("tanh ") != std::string::npos);
+  CHECK(out.find(mark) != std::string::npos);
+  const std::string csv = ember_test::read_file(dir.file("c.csv"));
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 40 * k);
+  const std::string svg = ember_test::read_file(dir.file("c.svg"));
+  CHECK(ember_test::xml_problem(svg).empty());
+  CHECK(svg.find(mark) != std::string::npos);
+}
+
+TEST_CASE("compare --json interrupted by SIGINT prints the finished runs, marked, and exits 130", "[compare][cli][robustness]") {
+  ember_test::TempDir dir;
+  std::vector<std::string> args = eight_runs;
+  args.push_back("--json");
+  ember_test::Process compare(args, dir.file("out"), dir.file("err"));
+  const int k = interrupted_compare(compare);
+  const nlohmann::json result = nlohmann::json::parse(compare.out());
+  CHECK(result.at("interrupted") == true);
+  CHECK(result.at("runs_planned") == 8);
+  CHECK(result.at("runs").size() == static_cast<std::size_t>(k));
+  for (const auto& run : result.at("runs")) CHECK(run.at("epochs").size() == 40);
+}
+
+TEST_CASE("compare interrupted before any run finished writes nothing and exits 130", "[compare][cli][robustness]") {
+  ember_test::TempDir dir;
+  ember_test::Process compare({"compare", "--dataset", "moons", "--samples", "2000", "--epochs", "1000000", "--csv", dir.file("c.csv")},
+                              dir.file("out"), dir.file("err"));
+  REQUIRE(compare.wait_until([&] { return compare.err().find("compare: run 1/4") != std::string::npos; }, 60));
+  REQUIRE(compare.wait_until([&] { return compare.handles_signals(); }, 60));
+  ember_test::stops_with_status_130(compare, SIGINT);
+  CHECK(compare.err().find("interrupted before any run finished; nothing written") != std::string::npos);
+  CHECK(compare.out().empty());
+  CHECK_FALSE(std::filesystem::exists(dir.file("c.csv")));
 }

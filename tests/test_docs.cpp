@@ -8,13 +8,22 @@
 //                      folder holding a link to data/) and every output line shown must still be one of
 //                      the lines it prints; a line "..." stands for lines left out. Use ```text for
 //                      output that varies (timings), which is not checked.
+//   ```python blocks   the one in the README's "Loading an Ember model file in PyTorch" is a whole
+//                      program: it is run on a model `ember train` saved, and must print the
+//                      probabilities `ember predict` prints (when /usr/bin/python3 has torch and numpy;
+//                      otherwise the test says it skipped). The other python blocks are fragments of
+//                      the article's code, shown, not run.
 // Plus: the README's compare table has the header `ember compare` prints, and every repository path
 // the docs name (links, `src/...` in backticks) exists.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -250,5 +259,109 @@ TEST_CASE("docs: every repository path the docs name exists, and the index links
     if (file.rfind("docs/", 0) != 0 || file == "docs/README.md") continue;
     const std::string name = file.substr(5);
     if (index.find("(" + name + ")") == std::string::npos) FAIL_CHECK("docs/README.md does not link " + name);
+  }
+}
+
+namespace {
+
+// The ```python blocks of README.md between the heading `heading` and the next "## " heading.
+std::vector<Block> python_blocks_under(const std::string& heading) {
+  const std::vector<std::string> lines = split_lines(read_text(source_dir / "README.md"));
+  const auto start = std::find(lines.begin(), lines.end(), heading);
+  if (start == lines.end()) return {};
+  const auto end = std::find_if(start + 1, lines.end(), [](const std::string& line) { return line.rfind("## ", 0) == 0; });
+  const int first = static_cast<int>(start - lines.begin()) + 1, last = static_cast<int>(end - lines.begin());
+  std::vector<Block> blocks;
+  for (Block& block : fenced_blocks("README.md")) {
+    if (block.language == "python" && block.line > first && block.line <= last) blocks.push_back(std::move(block));
+  }
+  return blocks;
+}
+
+// `command` through the shell, in `dir`; its stdout (stderr goes to `dir`/.stderr).
+std::string output_of(const std::string& dir, const std::string& command, int& status) {
+  const std::string out = (fs::path(dir) / ".stdout").string(), err = (fs::path(dir) / ".stderr").string();
+  const int raw = std::system(("cd '" + dir + "' && " + command + " >'" + out + "' 2>'" + err + "' </dev/null").c_str());
+  status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return read_text(out);
+}
+
+// A predictions CSV as rows of cells.
+std::vector<std::vector<std::string>> csv_cells(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  for (const std::string& line : split_lines(text)) {
+    std::vector<std::string> cells;
+    std::stringstream in(line);
+    for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("docs: the README's PyTorch loader predicts the probabilities ember predict predicts", "[docs][cli]") {
+  const std::vector<Block> blocks = python_blocks_under("## Loading an Ember model file in PyTorch");
+  REQUIRE(blocks.size() == 1);
+  std::string program;
+  for (const std::string& line : blocks.front().lines) program += line + "\n";
+  CHECK(program.find("ember.standardize_mean") != std::string::npos);
+  ember_test::TempDir dir;
+  std::ofstream(fs::path(dir.path()) / "load_ember.py") << program;
+  // A softmax model whose activation has a parameter and whose hidden sizes are not the article's,
+  // and a binary one (one sigmoid output).
+  const std::pair<std::string, std::string> runs[] = {{"--dataset iris --activation leaky_relu:0.05 --hidden 16,8", "iris.csv"},
+                                                      {"--dataset breast_cancer --activation tanh", "breast_cancer.csv"}};
+  std::string python_arguments;
+  std::vector<std::string> from_ember;
+  for (std::size_t k = 0; k < std::size(runs); ++k) {
+    INFO("ember train " << runs[k].first);
+    const std::string model = "m" + std::to_string(k) + ".safetensors", data = (source_dir / "data" / runs[k].second).string();
+    int status = 0;
+    output_of(dir.path(), std::string(EMBER_BINARY) + " train --epochs 20 " + runs[k].first + " --save " + model, status);
+    REQUIRE(status == 0);
+    from_ember.push_back(output_of(dir.path(), std::string(EMBER_BINARY) + " predict --model " + model + " --data " + data, status));
+    REQUIRE(status == 0);
+    python_arguments += " " + model + " '" + data + "' torch" + std::to_string(k) + ".csv";
+  }
+  // One Python for all the runs, since importing torch takes most of the time: the program is run
+  // as a script (runpy) once per model, its stdout into torch<k>.csv. Status 77: no torch or numpy.
+  const std::string driver =
+      "import contextlib, runpy, sys\n"
+      "try:\n"
+      "    import numpy, torch\n"
+      "except ImportError:\n"
+      "    sys.exit(77)\n"
+      "for model, data, out in zip(*[iter(sys.argv[1:])] * 3):\n"
+      "    sys.argv = ['load_ember.py', model, data]\n"
+      "    with open(out, 'w') as f, contextlib.redirect_stdout(f):\n"
+      "        runpy.run_path('load_ember.py', run_name='__main__')\n";
+  std::ofstream(fs::path(dir.path()) / "driver.py") << driver;
+  int status = 0;
+  output_of(dir.path(), "/usr/bin/python3 driver.py" + python_arguments, status);
+  if (status == 77 || status == 127) {
+    WARN("SKIPPED running the README's PyTorch loader: " +
+         std::string(status == 127 ? "there is no /usr/bin/python3" : "/usr/bin/python3 cannot import torch and numpy") +
+         " (apt-get install python3-torch)");
+    return;
+  }
+  INFO("python's stderr: " << read_text(fs::path(dir.path()) / ".stderr"));
+  REQUIRE(status == 0);
+  for (std::size_t k = 0; k < std::size(runs); ++k) {
+    INFO("ember train " << runs[k].first);
+    const auto ember = csv_cells(from_ember[k]);
+    const auto torch = csv_cells(read_text(fs::path(dir.path()) / ("torch" + std::to_string(k) + ".csv")));
+    REQUIRE(torch.size() == ember.size());
+    CHECK(torch.front() == ember.front());  // the header: prediction,prob_<class>...
+    int predictions_differ = 0;
+    for (std::size_t row = 1; row < ember.size(); ++row) {
+      REQUIRE(torch[row].size() == ember[row].size());
+      predictions_differ += torch[row][0] != ember[row][0];
+      for (std::size_t c = 1; c < ember[row].size(); ++c) {
+        INFO("row " << row << " column " << ember.front()[c]);
+        CHECK(std::stod(torch[row][c]) == Approx(std::stod(ember[row][c])).margin(1e-5));
+      }
+    }
+    CHECK(predictions_differ == 0);
   }
 }

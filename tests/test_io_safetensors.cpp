@@ -191,6 +191,24 @@ TEST_CASE("A huge declared header length in a tiny file is rejected without allo
   require_rejected(u64_le(~std::uint64_t{0}) + "{}", "exceeds the file size");
 }
 
+TEST_CASE("A file that is not a safetensors file at all is called that, not a bad header length", "[io]") {
+  const std::string not_model = ": not an Ember/safetensors model file (";
+  require_rejected("a,b,label\n1,2,x\n3,4,y\n", not_model + "it is text, beginning \"a,b,label\")");
+  require_rejected("hello, world\n", not_model + "it is text, beginning \"hello, world\")");
+  require_rejected("caf\xC3\xA9,th\xC3\xA9,label\n", not_model + "it is text, beginning \"caf\xC3\xA9,th\xC3\xA9,label\")");
+  require_rejected(std::string(70, 'x') + "\n", not_model + "it is text, beginning \"" + std::string(40, 'x') + "...\")");
+  require_rejected(std::string(16, '\xff'), not_model + "its first 8 bytes are not the length");
+  const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89", 33);
+  require_rejected(png, not_model + "it is a PNG image)");
+  const std::string zip("PK\x03\x04\x14\0\0\0\x08\0archive/data.pkl", 26);  // what torch.save writes
+  require_rejected(zip, not_model + "it is a zip archive, as torch.save writes: save the state dict with safetensors.torch.save_file)");
+  require_rejected(std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16),
+                   not_model + "its first 8 bytes are not the length of a JSON header that follows them)");
+  // A safetensors file whose length is wrong but whose header is there is corrupt, and said so.
+  const std::string header = "{}";
+  require_rejected(u64_le(1000) + header, "header length 1000 exceeds the file size (10 bytes)");
+}
+
 TEST_CASE("A header that is not a JSON object is rejected", "[io]") {
   require_rejected(crafted("{not json", 0), "not valid JSON");
   require_rejected(crafted("", 0), "not valid JSON");

@@ -2,135 +2,32 @@
 // batch, says so, exits 130, and leaves F either as it was or as a complete new model (the model of
 // the last complete epoch) -- never torn, never a stray temporary beside it. A full disk and an unwritable folder are one clear error with
 // the old file whole. The processes are started with fork/exec and signalled with kill(); each case
-// takes a few seconds at most. The atomic write itself is unit-tested in test_io_safetensors.cpp.
-#include <fcntl.h>
+// takes a few seconds at most (tests/process.hpp). The atomic write itself is unit-tested in test_io_safetensors.cpp.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "cli_runner.hpp"
 #include "ember/io/model_file.hpp"
+#include "process.hpp"
 
+using ember_test::Process;
 using ember_test::read_file;
 using ember_test::run_ember;
+using ember_test::stops_with_status_130;
 using ember_test::TempDir;
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 namespace {
-
-// `ember args...` in the background, stdout and stderr into files, stdin from /dev/null.
-class Process {
- public:
-  Process(const std::vector<std::string>& args, const std::string& out, const std::string& err) : out_(out), err_(err) {
-    std::vector<std::string> words{EMBER_BINARY};
-    words.insert(words.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    argv.push_back(nullptr);
-    pid_ = ::fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {  // the child: only async-signal-safe calls until exec
-      const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int in = ::open("/dev/null", O_RDONLY);
-      if (o < 0 || e < 0 || in < 0) ::_exit(127);
-      ::dup2(in, 0);
-      ::dup2(o, 1);
-      ::dup2(e, 2);
-      sigset_t none;  // the test runner may block signals; the child must see them
-      sigemptyset(&none);
-      ::sigprocmask(SIG_SETMASK, &none, nullptr);
-      ::signal(SIGINT, SIG_DFL);
-      ::signal(SIGTERM, SIG_DFL);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-  }
-  ~Process() {
-    if (pid_ > 0 && !reaped_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-
-  // True once `ember` itself (not the forked copy of this test program before exec, which has the
-  // test runner's handlers) handles SIGINT and SIGTERM: bits 1 and 14 of SigCgt in
-  // /proc/<pid>/status. From then on a signal asks it to stop rather than killing it.
-  bool handles_signals() const {
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/" + std::to_string(pid_) + "/exe", ec);
-    if (ec || exe != fs::canonical(EMBER_BINARY)) return false;
-    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-      if (line.rfind("SigCgt:", 0) == 0) {
-        const unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
-        return (mask >> (SIGINT - 1) & 1) && (mask >> (SIGTERM - 1) & 1);
-      }
-    }
-    return false;
-  }
-
-  // Polls `ready` every few milliseconds for up to `seconds`.
-  template <typename Ready>
-  bool wait_until(Ready ready, double seconds) const {
-    const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
-    while (Clock::now() < deadline) {
-      if (ready()) return true;
-      if (exited()) return ready();
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return false;
-  }
-
-  void signal(int sig) const { REQUIRE(::kill(pid_, sig) == 0); }
-
-  // Waits up to `seconds` for the exit; the raw wait status, or -1 (then the process is killed).
-  int wait(double seconds) {
-    const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
-    while (Clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        reaped_ = true;
-        return status;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return -1;
-  }
-
-  std::string out() const { return read_file(out_); }
-  std::string err() const { return read_file(err_); }
-
- private:
-  bool exited() const {
-    // A zombie still has /proc/<pid>; its State line says Z.
-    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
-    std::string line;
-    while (std::getline(status, line)) {
-      if (line.rfind("State:", 0) == 0) return line.find('Z') != std::string::npos;
-    }
-    return true;
-  }
-
-  pid_t pid_ = -1;
-  bool reaped_ = false;
-  std::string out_, err_;
-};
 
 // Everything in `dir` other than the given names (a leftover "m.safetensors.tmp.*" shows up here).
 std::vector<std::string> other_files(const TempDir& dir, const std::vector<std::string>& expected) {
@@ -160,16 +57,6 @@ std::string existing_model(const std::string& path) {
 // Waits until the run has printed its first epoch line: one epoch complete, signal handlers set.
 void wait_for_an_epoch(const Process& train) {
   REQUIRE(train.wait_until([&] { return train.out().find("train loss") != std::string::npos; }, 60));
-}
-
-// Sends `sig` once; the run must exit by itself (not be killed by the signal), with status 130.
-void stops_with_status_130(Process& train, int sig) {
-  train.signal(sig);
-  const int status = train.wait(30);
-  REQUIRE(status != -1);
-  INFO("stderr: " << train.err());
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 130);
 }
 
 // A moons run long enough to interrupt: each epoch is quick (epoch lines show progress), and

@@ -1,7 +1,8 @@
 // Reading and writing safetensors files (format in include/ember/io/safetensors.hpp).
 // Reading trusts nothing: every length and offset is checked against the file's real size before
 // anything is allocated or read, and the data region must be covered exactly once by the tensors
-// (no gaps, no overlaps), as the format's specification requires. Writing checks every tensor first,
+// (no gaps, no overlaps), as the format's specification requires. A file of another kind (a CSV
+// given as --model) is called that, not a header-length error. Writing checks every tensor first,
 // then goes through write_file_atomic. Not here: dtypes other than F32, memory mapping, lazy loading.
 #include "ember/io/safetensors.hpp"
 
@@ -179,6 +180,36 @@ void read_at(std::ifstream& in, const std::string& path, std::uint64_t offset, c
   if (!in || static_cast<std::uint64_t>(in.gcount()) != bytes) fail(path, "read error");
 }
 
+// True when `bytes` read as text: UTF-8 without control characters (but tabs and line ends); a
+// character cut off at the end still counts.
+bool looks_like_text(const std::string& bytes) {
+  for (std::size_t i = 0; i < bytes.size();) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || c == 0x7f || (c < 0x20 && c != '\t' && c != '\n' && c != '\r')) return false;
+    for (std::size_t k = 1; k < length && i + k < bytes.size(); ++k) {
+      if ((static_cast<unsigned char>(bytes[i + k]) >> 6) != 0x2) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+// What a file that is not safetensors at all seems to be, from its first bytes: "it is a PNG image".
+std::string what_it_is(const std::string& start) {
+  if (start.rfind("\x89PNG\r\n\x1a\n", 0) == 0) return "it is a PNG image";
+  if (start.rfind("PK\x03\x04", 0) == 0) {
+    return "it is a zip archive, as torch.save writes: save the state dict with safetensors.torch.save_file";
+  }
+  if (looks_like_text(start)) {
+    const std::string line = start.substr(0, start.find_first_of("\r\n"));
+    std::size_t cut = std::min<std::size_t>(line.size(), 40);
+    while (cut < line.size() && (static_cast<unsigned char>(line[cut]) >> 6) == 0x2) --cut;  // not inside a character
+    return "it is text, beginning \"" + line.substr(0, cut) + (cut < line.size() ? "...\"" : "\"");
+  }
+  return "its first 8 bytes are not the length of a JSON header that follows them";
+}
+
 // The header's bytes. Its declared length is checked against the file size before it is allocated.
 std::string read_header_text(std::ifstream& in, const std::string& path, std::uint64_t file_bytes) {
   if (file_bytes < kLengthBytes) {
@@ -188,6 +219,16 @@ std::string read_header_text(std::ifstream& in, const std::string& path, std::ui
   read_at(in, path, 0, reinterpret_cast<char*>(length_bytes), kLengthBytes);
   std::uint64_t header_bytes = 0;
   for (int i = 7; i >= 0; --i) header_bytes = (header_bytes << 8) | length_bytes[i];
+  // Another kind of file (a CSV, a PNG) read as safetensors: a length that cannot fit in the file,
+  // and no '{' where the JSON header must begin. A safetensors file damaged in its length field
+  // still has the '{', and gets the error about the length below.
+  if (header_bytes > file_bytes - kLengthBytes && file_bytes > kLengthBytes) {
+    std::string start(static_cast<std::size_t>(std::min<std::uint64_t>(file_bytes, 64)), '\0');
+    read_at(in, path, 0, start.data(), start.size());
+    if (start[kLengthBytes] != '{') {
+      throw ModelFileError(path + ": not an Ember/safetensors model file (" + what_it_is(start) + ")");
+    }
+  }
   if (header_bytes > file_bytes - kLengthBytes) {
     fail(path, "header length " + std::to_string(header_bytes) + " exceeds the file size (" +
                    std::to_string(file_bytes) + " bytes)");

@@ -72,11 +72,11 @@ bool train_run(CompareRun& run, const Dataset& train, const Dataset& test, const
 }
 
 // What the threads training the grid share. They take runs in grid order, and call the caller's
-// callbacks, under one lock; on_batch and on_epoch reach the caller only from the run started last,
-// so that a progress display follows one run at a time.
+// callbacks, under one lock; on_batch, on_batch_loss and on_epoch reach the caller only from the run
+// started last, so that a progress display follows one run at a time.
 struct Schedule {
   Schedule(const std::vector<CompareRun>& runs, const CompareProgress& progress, const FitCallbacks& callbacks)
-      : runs(runs), progress(progress), callbacks(callbacks), started(runs.size(), 0), errors(runs.size()) {}
+      : runs(runs), progress(progress), callbacks(callbacks), finished(runs.size(), 0), errors(runs.size()) {}
 
   // The next run, announced to `progress`; -1 when none is left or training halted.
   int take() {
@@ -84,7 +84,6 @@ struct Schedule {
     if (halt || next_run == static_cast<int>(runs.size())) return -1;
     const int i = next_run++;
     latest_run = i;
-    started[static_cast<std::size_t>(i)] = 1;
     const CompareRun& run = runs[static_cast<std::size_t>(i)];
     if (progress) progress(run.activation, run.seed, i + 1, static_cast<int>(runs.size()));
     return i;
@@ -94,18 +93,23 @@ struct Schedule {
   FitCallbacks callbacks_of(int i) {
     FitCallbacks of_run;
     of_run.stop = &halt;
-    of_run.on_batch = [this, i](int epoch, Index batch, Index batches) {
+    of_run.on_batch = [this, forward = latest_only(i, callbacks.on_batch)](int epoch, Index batch, Index batches) {
       if (callbacks.stop && callbacks.stop->load()) halt = true;
-      if (!callbacks.on_batch) return;
-      std::lock_guard<std::mutex> guard(lock);
-      if (latest_run == i) callbacks.on_batch(epoch, batch, batches);
+      forward(epoch, batch, batches);
     };
-    of_run.on_epoch = [this, i](const EpochStats& stats) {
-      if (!callbacks.on_epoch) return;
-      std::lock_guard<std::mutex> guard(lock);
-      if (latest_run == i) callbacks.on_epoch(stats);
-    };
+    of_run.on_batch_loss = latest_only(i, callbacks.on_batch_loss);
+    of_run.on_epoch = latest_only(i, callbacks.on_epoch);
     return of_run;
+  }
+
+  // The caller's `callback`, called under the lock, and for run i only while it is the run started last.
+  template <typename... Args>
+  std::function<void(Args...)> latest_only(int i, const std::function<void(Args...)>& callback) {
+    return [this, i, &callback](Args... args) {
+      if (!callback) return;
+      std::lock_guard<std::mutex> guard(lock);
+      if (latest_run == i) callback(args...);
+    };
   }
 
   const std::vector<CompareRun>& runs;
@@ -113,8 +117,8 @@ struct Schedule {
   const FitCallbacks& callbacks;
   std::mutex lock;
   int next_run = 0, latest_run = -1;       // guarded by `lock`
-  std::vector<char> started;               // written under `lock`, read once the threads have ended
-  std::vector<std::exception_ptr> errors;  // entry i written only by the thread training run i
+  std::vector<char> finished;              // entry i written only by the thread training run i,
+  std::vector<std::exception_ptr> errors;  // and so is this one; both read once the threads have ended
   std::atomic<bool> halt{false};           // an interrupt, a run stopped early, or an error
 };
 
@@ -146,6 +150,7 @@ CompareResult run_comparison(const Dataset& train, const Dataset& test, const Co
       result.runs.push_back(CompareRun{activation, config.base.seed + static_cast<std::uint64_t>(k), {}, {}, 0});
     }
   }
+  result.planned_runs = static_cast<int>(result.runs.size());
 
   // The runs are independent: each run's figures are the same whichever thread trains it, and
   // whatever runs beside it. So `jobs` threads take them in turn.
@@ -154,7 +159,9 @@ CompareResult run_comparison(const Dataset& train, const Dataset& test, const Co
     for (int i = schedule.take(); i >= 0; i = schedule.take()) {
       try {
         CompareRun& run = result.runs[static_cast<std::size_t>(i)];
-        if (train_run(run, train, test, config.base, outputs, schedule.callbacks_of(i))) schedule.halt = true;
+        const bool stopped = train_run(run, train, test, config.base, outputs, schedule.callbacks_of(i));
+        schedule.finished[static_cast<std::size_t>(i)] = !stopped;
+        if (stopped) schedule.halt = true;
       } catch (...) {
         schedule.errors[static_cast<std::size_t>(i)] = std::current_exception();
         schedule.halt = true;
@@ -170,11 +177,13 @@ CompareResult run_comparison(const Dataset& train, const Dataset& test, const Co
   for (const std::exception_ptr& error : schedule.errors) {
     if (error) std::rethrow_exception(error);  // the first run's, in grid order
   }
-  // After an interrupt: the runs that started, the last ones cut short.
+  // After an interrupt: the finished runs only. A run cut short is not reported as if it were whole,
+  // and a run never started is not reported as one that never reached the target.
   std::vector<CompareRun> runs;
   for (std::size_t i = 0; i < result.runs.size(); ++i) {
-    if (schedule.started[i]) runs.push_back(std::move(result.runs[i]));
+    if (schedule.finished[i]) runs.push_back(std::move(result.runs[i]));
   }
+  result.interrupted = runs.size() < result.runs.size();
   result.runs = std::move(runs);
   return result;
 }
@@ -230,7 +239,7 @@ Summary summarize(const CompareResult& result) {
     row.dead_fraction = stat_of(dead);
     row.saturated_fraction = stat_of(saturated);
     row.seconds = stat_of(seconds);
-    summary.rows.push_back(row);
+    if (row.seeds > 0) summary.rows.push_back(row);  // none: not measured (an interrupted comparison)
   }
   return summary;
 }

@@ -1,6 +1,7 @@
 // The report of `ember compare`: table, findings, CSV and SVG.
 #include "ember/train/compare_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -45,6 +46,10 @@ std::string two(double v) { return fixed(v, 2); }
 
 bool saturates(const std::string& activation) { return activation == "sigmoid" || activation == "tanh"; }
 
+bool has_runs(const CompareResult& result, const std::string& activation) {
+  return std::any_of(result.runs.begin(), result.runs.end(), [&](const CompareRun& run) { return run.activation == activation; });
+}
+
 // Pads every column of a table of strings to its widest cell (counting UTF-8 characters).
 std::string align(const std::vector<std::vector<std::string>>& rows) {
   auto width_of = [](const std::string& s) {
@@ -70,6 +75,10 @@ std::string align(const std::vector<std::vector<std::string>>& rows) {
 }
 
 }  // namespace
+
+std::string interrupted_note(const CompareResult& result) {
+  return "interrupted after " + std::to_string(result.runs.size()) + " of " + std::to_string(result.planned_runs) + " runs";
+}
 
 std::vector<double> mean_curve(const CompareResult& result, const std::string& activation,
                                double (*figure)(const EpochStats&)) {
@@ -102,7 +111,8 @@ std::string summary_table(const Summary& summary, const CompareResult& result) {
                     saturates(r.activation) ? cell(r.saturated_fraction, seeds, percent) : "-",
                     cell(r.seconds, seeds, two)});
   }
-  return align(rows) + "target: " + summary.target_description + "\n";
+  return align(rows) + "target: " + summary.target_description + "\n" +
+         (result.interrupted ? interrupted_note(result) + ": only the finished runs are shown\n" : "");
 }
 
 std::vector<std::string> findings(const Summary& summary, const CompareResult& result) {
@@ -238,6 +248,7 @@ std::string comparison_svg(const CompareResult& result) {
     panel.options.y_label = f.y_label;
     panel.options.log_y = f.log_y;
     for (const std::string& activation : result.config.activations) {
+      if (!has_runs(result, activation)) continue;  // not measured: no empty entry in the legend
       plot::Series series;
       series.label = activation;
       series.y = f.figure ? mean_curve(result, activation, f.figure) : dead_curve(result, activation);
@@ -247,8 +258,12 @@ std::string comparison_svg(const CompareResult& result) {
     }
     panels.push_back(std::move(panel));
   }
-  const std::string seeds = result.config.seeds > 1 ? " (mean of " + std::to_string(result.config.seeds) + " seeds)" : "";
-  return plot::figure_svg("How the activations converge" + seeds, panels, 2);
+  std::string notes;
+  if (result.config.seeds > 1) {
+    notes = result.interrupted ? "means of the seeds that finished" : "mean of " + std::to_string(result.config.seeds) + " seeds";
+  }
+  if (result.interrupted) notes += (notes.empty() ? "" : "; ") + interrupted_note(result);
+  return plot::figure_svg("How the activations converge" + (notes.empty() ? "" : " (" + notes + ")"), panels, 2);
 }
 
 }  // namespace ember

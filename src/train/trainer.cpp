@@ -122,6 +122,7 @@ FitResult fit(nn::MyModel& model, const Dataset& train, const Dataset& test, con
     stats.grad_norm.assign(model.layers().size(), 0.0);
     UnitTracker units;
     double loss_sum = 0, correct = 0;
+    Index epoch_samples = 0;
     loader.start_epoch();
     const Index batches = loader.num_batches();
     for (Index b = 0; b < batches; ++b) {
@@ -158,7 +159,9 @@ FitResult fit(nn::MyModel& model, const Dataset& train, const Dataset& test, con
       for (std::size_t i = 0; i < yb.size(); ++i) correct += predicted[i] == yb[i];
       loss_sum += loss_value * static_cast<double>(yb.size());
       result.samples_seen += static_cast<Index>(yb.size());
+      epoch_samples += static_cast<Index>(yb.size());
       if (callbacks.on_batch) callbacks.on_batch(epoch, b + 1, batches);
+      if (callbacks.on_batch_loss) callbacks.on_batch_loss(epoch, b + 1, batches, loss_sum / static_cast<double>(epoch_samples));
       if (callbacks.stop && callbacks.stop->load()) {
         result.stopped_early = true;
         break;

@@ -35,6 +35,8 @@ struct CompareRun {
 struct CompareResult {
   CompareConfig config;
   std::vector<CompareRun> runs;  // activation-major: all seeds of the first activation, then the next
+  int planned_runs = 0;          // activations x seeds; more than runs.size() when interrupted
+  bool interrupted = false;      // stopped by callbacks.stop: `runs` holds the finished runs only
   bool has_test = false;
   double chance_accuracy = 0;  // the largest class's share of the set accuracy is measured on
 };
@@ -43,9 +45,9 @@ struct CompareResult {
 using CompareProgress = std::function<void(const std::string&, std::uint64_t, int, int)>;
 
 // Trains the grid, config.jobs runs at a time. progress and callbacks are called one at a time (under
-// a lock), on_batch and on_epoch only for the run started last. A run that throws (TrainingDiverged)
-// stops the others; the first such error in grid order is rethrown. After callbacks.stop, the result
-// holds the runs that started, the last ones cut short.
+// a lock), on_batch, on_batch_loss and on_epoch only for the run started last. A run that throws
+// (TrainingDiverged) stops the others; the first such error in grid order is rethrown. After
+// callbacks.stop, the result holds the runs that finished, and says it was interrupted.
 
 CompareResult run_comparison(const Dataset& train, const Dataset& test, const CompareConfig& config,
                              const CompareProgress& progress = {}, const FitCallbacks& callbacks = {});
@@ -66,7 +68,7 @@ struct ActivationSummary {
 };
 
 struct Summary {
-  std::vector<ActivationSummary> rows;
+  std::vector<ActivationSummary> rows;  // the activations with at least one finished run
   std::string target_description;  // e.g. "test accuracy >= 0.874 (95% of the best final)"
   double accuracy_target = NAN;    // the accuracy target in force (NaN when the target is a loss)
 };

@@ -12,6 +12,8 @@
 namespace ember {
 
 std::string summary_table(const Summary& summary, const CompareResult& result);
+// "interrupted after 5 of 12 runs": the table and the figure say so when result.interrupted.
+std::string interrupted_note(const CompareResult& result);
 std::vector<std::string> findings(const Summary& summary, const CompareResult& result);
 std::string comparison_csv(const CompareResult& result);
 std::string comparison_svg(const CompareResult& result);

@@ -71,6 +71,8 @@ Tensor classification_loss(const Tensor& logits, const std::vector<int>& y);
 struct FitCallbacks {
   std::function<void(const EpochStats&)> on_epoch;                  // after each epoch
   std::function<void(int epoch, Index batch, Index batches)> on_batch;  // after each batch (progress)
+  // After each batch too, with the mean train loss of the epoch's samples so far (a progress line's).
+  std::function<void(int epoch, Index batch, Index batches, double running_loss)> on_batch_loss;
   const std::atomic<bool>* stop = nullptr;  // checked after each batch: set it to end the run early
 };
 

@@ -100,4 +100,3 @@ const std::atomic<bool>& install_interrupt_handler() {
 }
 
 }  // namespace ember::cli
-

@@ -17,6 +17,8 @@ void header(std::ostream& out, const std::string& article_section, const std::st
 // Prints `>>> python`, then the tensor as PyTorch prints it, then how it compares, number by number
 // at 4 decimals, with what the article printed (`article`, quoted from it; "" when it printed nothing).
 // `spacing_note` says why PyTorch's spacing differs where the article has the right values, wrongly spaced.
+// Values that are whole only within float32 rounding (a row sum of 0.99999994) get a note, article or not:
+// they print as `1.0000`, not `1.`, and which one a CPU gets hinges on the order of its additions.
 void show(std::ostream& out, const std::string& python, const Tensor& value, const std::string& article = "",
           const std::string& spacing_note = "PyTorch pads all elements to one width");
 

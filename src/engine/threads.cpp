@@ -2,9 +2,10 @@
 // and any OpenMP loop of ours follow one setting.
 #include "ember/threads.hpp"
 
-#include <Eigen/Core>
 #include <stdexcept>
 #include <string>
+
+#include "ember/scalar.hpp"  // Eigen, included as every Ember file includes it
 
 #ifdef _OPENMP
 #include <omp.h>

@@ -195,7 +195,7 @@ int cmd_train(int argc, char** argv) {
       info.stddev = prepared.standardizer.stddev;
     }
     save_model(save_path, *model, info);
-    std::cerr << "saved model to " << save_path << "\n";
+    if (!lines.quiet) std::cerr << "saved model to " << save_path << "\n";
   }
   if (json && !result.epochs.empty()) std::cout << summary_json(result, args, save_path).dump(2) << "\n";
   return result.stopped_early ? 130 : 0;

@@ -6,10 +6,10 @@
 
 // GCC 12 warns "'__Y' may be used uninitialized" (and "is used uninitialized") hundreds of times in
 // its own AVX-512 intrinsics header (avx512fintrin.h: `__m512 __Y = __Y;` in _mm512_undefined_ps),
-// wherever Eigen's AVX-512 packets are inlined into our code: a false positive of GCC (bug 105593,
-// fixed in later GCCs), shown although the header is a system one. Silenced for the text of Eigen and
-// the intrinsics headers it includes only: pragmas apply by location, so these two warnings stay on
-// for every line of Ember. Every Ember file gets Eigen through this header.
+// wherever Eigen's AVX-512 packets are inlined into our code: a false positive (GCC bug 105593),
+// shown although the header is a system one. Silenced for the text of Eigen and the intrinsics
+// headers it includes only: pragmas apply by location, so these two warnings stay on for every line
+// of Ember. Every Ember file gets Eigen through this header.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"

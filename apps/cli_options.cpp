@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include "commands.hpp"
-#include "ember/data/csv.hpp"
-#include "ember/threads.hpp"
+#include "ember/lab/data/csv.hpp"
+#include "ember/lab/runtime/process.hpp"
 #include "suggest.hpp"
 
 
@@ -171,13 +171,6 @@ TrainConfig read_train_config(const cxxopts::ParseResult& args) {
   config.activation = args["activation"].as<std::string>();
   config.hidden = parse_hidden(args["hidden"].as<std::string>());
   if (args.count("classes")) config.classes = args["classes"].as<int>();
-  if (args.count("classes") && config.classes < 1) throw UsageError("--classes must be at least 1, got " + std::to_string(config.classes));
-  try {
-    config.init_scheme = nn::parse_init_scheme(args["init-scheme"].as<std::string>());
-    nn::make_activation(config.activation);  // an unknown name is a usage error, found before any work
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
   config.epochs = args["epochs"].as<int>();
   config.batch_size = args["batch-size"].as<long>();
   config.optimizer = args["optimizer"].as<std::string>();
@@ -186,22 +179,24 @@ TrainConfig read_train_config(const cxxopts::ParseResult& args) {
   config.weight_decay = args["weight-decay"].as<double>();
   config.shuffle = args.count("no-shuffle") == 0;
   config.seed = args["seed"].as<std::uint64_t>();
-  if (config.epochs < 1) throw UsageError("--epochs must be at least 1");
-  if (config.batch_size < 1) throw UsageError("--batch-size must be at least 1");
-  if (config.optimizer != "sgd" && config.optimizer != "adam" && config.optimizer != "adamw") {
-    throw UsageError("--optimizer must be sgd, adam or adamw, got \"" + config.optimizer + "\"");
+  // Every check is the library's own (validate, parse_init_scheme, set_num_threads), found before any work.
+  try {
+    config.init_scheme = nn::parse_init_scheme(args["init-scheme"].as<std::string>());
+    validate(config);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
   }
-  if (!(config.lr >= 0)) throw UsageError("--lr must be >= 0");
-  if (!(config.momentum >= 0)) throw UsageError("--momentum must be >= 0");
-  if (!(config.weight_decay >= 0)) throw UsageError("--weight-decay must be >= 0");
-  if (config.momentum != 0 && config.optimizer != "sgd") throw UsageError("--momentum applies to --optimizer sgd only");
-  const int threads = args["threads"].as<int>();
-  if (threads < 1) throw UsageError("--threads must be at least 1");
-  set_threads(threads);
+  set_threads(args["threads"].as<int>());
   return config;
 }
 
-void set_threads(int threads) { set_num_threads(threads); }
+void set_threads(int threads) {
+  try {
+    set_num_threads(threads);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--") + e.what());
+  }
+}
 
 PreparedData prepare_data(DataOptions data, double test_split, bool standardize, int classes, const Encoding* fixed) {
   if (data.dataset.empty() && data.path.empty()) throw UsageError("no data: give --dataset NAME or --data FILE.csv");

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "ember/data/builtin.hpp"
-#include "ember/data/split.hpp"
-#include "ember/train/trainer.hpp"
+#include "ember/lab/data/builtin.hpp"
+#include "ember/lab/data/split.hpp"
+#include "ember/core/train/trainer.hpp"
 
 namespace ember::cli {
 

@@ -10,31 +10,14 @@
 
 #include "cli_options.hpp"
 #include "commands.hpp"
-#include "ember/io/atomic_file.hpp"
-#include "ember/train/compare_report.hpp"
+#include "ember/lab/io/atomic_file.hpp"
+#include "ember/lab/monitor/observers.hpp"
+#include "ember/lab/study/compare_report.hpp"
 #include "terminal.hpp"
 
 namespace ember::cli {
 
 namespace {
-
-// Each name must be a known activation, and each at most once: a second relu would only train the
-// same run again. Two spellings of one function ("leaky_relu", "leaky_relu:0.01") are one activation.
-void check_activations(const std::vector<std::string>& names) {
-  std::vector<std::string> specs;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    try {
-      specs.push_back(nn::make_activation(names[i])->spec());
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(std::string("--activations: ") + e.what());
-    }
-    const auto first = std::find(specs.begin(), specs.end() - 1, specs.back());
-    if (first == specs.end() - 1) continue;
-    const std::string& earlier = names[static_cast<std::size_t>(first - specs.begin())];
-    throw UsageError("--activations: \"" + names[i] + "\" " +
-                     (earlier == names[i] ? "is given twice" : "is the same activation as \"" + earlier + "\""));
-  }
-}
 
 nlohmann::json stat_json(const Stat& s) {
   if (std::isnan(s.mean)) return nullptr;
@@ -60,7 +43,7 @@ nlohmann::json result_json(const Summary& summary, const CompareResult& result, 
   auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
   for (const CompareRun& run : result.runs) {
     nlohmann::json epochs = nlohmann::json::array();
-    for (const EpochStats& e : run.epochs) {
+    for (const StudyEpoch& e : run.epochs) {
       epochs.push_back({{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"train_accuracy", e.train_accuracy},
                         {"test_loss", number(e.test_loss)}, {"test_accuracy", number(e.test_accuracy)},
                         {"grad_norm", e.grad_norm}, {"dead_fraction", e.dead_fraction},
@@ -111,12 +94,13 @@ int cmd_compare(int argc, char** argv) {
   CompareConfig config;
   config.base = read_train_config(args);
   config.activations = split_list(args["activations"].as<std::string>());
-  if (config.activations.empty()) throw UsageError("--activations: give at least one activation");
-  check_activations(config.activations);
   config.seeds = args["seeds"].as<int>();
-  if (config.seeds < 1) throw UsageError("--seeds must be at least 1");
   config.jobs = args.count("jobs") ? args["jobs"].as<int>() : default_jobs(args["threads"].as<int>());
-  if (config.jobs < 1) throw UsageError("--jobs must be at least 1");
+  try {
+    validate(config);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
   if (args.count("target-loss") && args.count("target-accuracy")) throw UsageError("give --target-loss or --target-accuracy, not both");
   if (args.count("target-loss")) config.target_loss = args["target-loss"].as<double>();
   if (args.count("target-accuracy")) config.target_accuracy = args["target-accuracy"].as<double>();
@@ -125,16 +109,16 @@ int cmd_compare(int argc, char** argv) {
   if (!csv_path.empty()) check_writable_destination(csv_path, "--csv");
   if (!plot_path.empty()) check_writable_destination(plot_path, "--plot");
 
-  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.base.classes);
+  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.base.classes.value_or(-1));
   try {
-    output_units(prepared.train.num_classes(), config.base.classes);
+    output_units(prepared.train.num_classes(), config.base.classes.value_or(-1));
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
   ProgressBar progress;
   std::string current;
-  FitCallbacks callbacks;
-  callbacks.on_batch = [&](int epoch, Index, Index) { progress.update(current, epoch, config.base.epochs); };
+  Callbacks callbacks;
+  callbacks.step = [&](const Step& step) { progress.update(current, step.epoch, config.base.epochs); };
   callbacks.stop = &install_interrupt_handler();
   const CompareResult result = run_comparison(
       prepared.train, prepared.test, config,
@@ -142,7 +126,7 @@ int cmd_compare(int argc, char** argv) {
         current = "run " + std::to_string(number) + "/" + std::to_string(total) + " " + activation + " seed " + std::to_string(seed);
         if (!progress.enabled()) std::cerr << "compare: " << current << "\n";
       },
-      callbacks);
+      &callbacks);
   progress.clear();
   // Ctrl-C: the report of the runs that finished, marked as interrupted, then status 130.
   if (result.interrupted && result.runs.empty()) {

@@ -7,9 +7,9 @@
 
 #include "cli_options.hpp"
 #include "commands.hpp"
-#include "ember/data/csv.hpp"
-#include "ember/data/embedded.hpp"
-#include "ember/io/atomic_file.hpp"
+#include "ember/lab/data/csv.hpp"
+#include "ember/lab/data/embedded.hpp"
+#include "ember/lab/io/atomic_file.hpp"
 
 namespace ember::cli {
 

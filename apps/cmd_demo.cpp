@@ -19,9 +19,9 @@
 #include "cli_options.hpp"
 #include "commands.hpp"
 #include "demo_sections.hpp"
-#include "ember/activations.hpp"
-#include "ember/nn/activation.hpp"
-#include "ember/ops.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/nn/activation_modules.hpp"
+#include "ember/core/engine/ops.hpp"
 
 namespace ember::cli {
 namespace demo {

@@ -10,9 +10,9 @@
 
 #include "cli_options.hpp"
 #include "commands.hpp"
-#include "ember/data/sha256.hpp"
-#include "ember/io/model_file.hpp"
-#include "ember/train/metrics.hpp"
+#include "ember/lab/data/sha256.hpp"
+#include "ember/lab/io/model_file.hpp"
+#include "ember/core/train/metrics.hpp"
 #include "model_columns.hpp"
 
 namespace ember::cli {

@@ -7,7 +7,7 @@
 
 #include "cli_options.hpp"
 #include "commands.hpp"
-#include "ember/io/model_file.hpp"
+#include "ember/lab/io/model_file.hpp"
 
 namespace ember::cli {
 

@@ -8,9 +8,9 @@
 
 #include "cli_options.hpp"
 #include "commands.hpp"
-#include "ember/data/csv.hpp"
-#include "ember/io/atomic_file.hpp"
-#include "ember/io/model_file.hpp"
+#include "ember/lab/data/csv.hpp"
+#include "ember/lab/io/atomic_file.hpp"
+#include "ember/lab/io/model_file.hpp"
 #include "model_columns.hpp"
 
 namespace ember::cli {

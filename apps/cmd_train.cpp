@@ -10,8 +10,10 @@
 
 #include "cli_options.hpp"
 #include "commands.hpp"
-#include "ember/io/atomic_file.hpp"
-#include "ember/io/model_file.hpp"
+#include "ember/lab/io/atomic_file.hpp"
+#include "ember/lab/io/model_file.hpp"
+#include "ember/lab/monitor/divergence.hpp"
+#include "ember/lab/monitor/observers.hpp"
 #include "terminal.hpp"
 
 namespace ember::cli {
@@ -40,6 +42,20 @@ std::string epoch_line(const EpochStats& s, int epochs) {
 
 // The epoch lines: all of them, every Nth and the last (--every N), or none (--quiet). A run that
 // ends early (interrupted, diverged) still shows its last complete epoch.
+// The mean train loss of the epoch's samples so far: what the progress line shows.
+struct RunningLoss {
+  int epoch = 0;
+  double sum = 0;
+  Index samples = 0;
+
+  double add(const Step& step) {
+    if (step.epoch != epoch) *this = RunningLoss{step.epoch, 0, 0};
+    sum += step.loss.item() * static_cast<double>(step.rows);
+    samples += step.rows;
+    return sum / static_cast<double>(samples);
+  }
+};
+
 struct EpochLines {
   std::ostream& out;
   int epochs;
@@ -126,10 +142,10 @@ int cmd_train(int argc, char** argv) {
   if (!save_path.empty()) check_writable_destination(save_path, "--save");
   if (!log_path.empty()) check_writable_destination(log_path, "--log");
 
-  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.classes);
+  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.classes.value_or(-1));
   Index outputs = 0;
   try {
-    outputs = output_units(prepared.train.num_classes(), config.classes);
+    outputs = output_units(prepared.train.num_classes(), config.classes.value_or(-1));
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
@@ -146,25 +162,28 @@ int cmd_train(int argc, char** argv) {
   if (!lines.quiet) std::cerr << describe_data(prepared, data) << std::endl;
   ProgressBar progress;
   if (lines.quiet) progress.disable();
-  FitCallbacks callbacks;
   // An interrupt stops at the end of a batch, mid-epoch. --save then writes the model as it was at the
   // end of the last complete epoch: the one the epoch lines and the log describe.
   nn::StateDict last_complete_epoch;
-  callbacks.on_epoch = [&](const EpochStats& s) {
+  RunningLoss running;
+  const auto run_start = std::chrono::steady_clock::now();
+  Callbacks callbacks;
+  callbacks.step = [&](const Step& step) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+    progress.show(train_progress_line({step.epoch, config.epochs, step.batch, step.batches, running.add(step), seconds}));
+  };
+  callbacks.epoch = [&](const EpochStats& s) {
     if (!save_path.empty()) last_complete_epoch = model->state_dict();
     progress.clear();
     lines.epoch(s);
   };
-  const auto run_start = std::chrono::steady_clock::now();
-  callbacks.on_batch_loss = [&](int epoch, Index batch, Index batches, double running_loss) {
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
-    progress.show(train_progress_line({epoch, config.epochs, batch, batches, running_loss, seconds}));
-  };
   callbacks.stop = &install_interrupt_handler();
+  DivergenceCheck divergence(*model, config.lr);
+  ObserverList observers{&divergence, &callbacks};
 
   FitResult result;
   try {
-    result = fit(*model, prepared.train, prepared.test, config, callbacks);
+    result = fit(*model, prepared.train, prepared.test, config, &observers);
   } catch (const TrainingDiverged&) {
     progress.clear();
     lines.last();

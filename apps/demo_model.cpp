@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "demo_sections.hpp"
-#include "ember/activations.hpp"
-#include "ember/nn/loss.hpp"
-#include "ember/nn/optim.hpp"
-#include "ember/ops.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/nn/loss.hpp"
+#include "ember/core/nn/optim.hpp"
+#include "ember/core/engine/ops.hpp"
 
 namespace ember::cli::demo {
 

@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "ember/io/model_file.hpp"
+#include "ember/lab/io/model_file.hpp"
+#include "ember/lab/runtime/process.hpp"
 #include "suggest.hpp"
 
 namespace {
@@ -43,6 +44,7 @@ void print_usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ember::tune_process();  // one thread, freed memory kept: the settings bench/README.md measured
   if (argc < 2) {
     print_usage(std::cerr);
     return 2;

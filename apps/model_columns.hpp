@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "ember/io/model_file.hpp"
+#include "ember/lab/io/model_file.hpp"
 
 namespace ember::cli {
 

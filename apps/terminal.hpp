@@ -8,7 +8,7 @@
 #include <cmath>
 #include <string>
 
-#include "ember/scalar.hpp"
+#include "ember/core/engine/scalar.hpp"
 
 namespace ember::cli {
 

@@ -7,8 +7,8 @@
 
 #include <Eigen/Core>
 
-#include "ember/random.hpp"
-#include "ember/scalar.hpp"
+#include "ember/core/engine/random.hpp"
+#include "ember/core/engine/scalar.hpp"
 #include "workloads.hpp"
 
 namespace {

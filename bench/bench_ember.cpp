@@ -3,12 +3,12 @@
 #include <chrono>
 #include <string>
 
-#include "ember/data/idx.hpp"
-#include "ember/nn/loss.hpp"
-#include "ember/nn/mymodel.hpp"
-#include "ember/nn/optim.hpp"
-#include "ember/threads.hpp"
-#include "ember/train/trainer.hpp"
+#include "ember/lab/data/idx.hpp"
+#include "ember/core/nn/loss.hpp"
+#include "ember/core/nn/mymodel.hpp"
+#include "ember/core/nn/optim.hpp"
+#include "ember/lab/runtime/process.hpp"
+#include "ember/core/train/trainer.hpp"
 #include "workloads.hpp"
 
 using namespace ember;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ember/threads.hpp"
+#include "ember/lab/runtime/process.hpp"
 #include "workloads.hpp"
 
 Step make_ember_step(const Workload& w, const std::string& optimizer, const std::string& activation);
@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("#impl\tworkload\toptimizer\tthreads\tmedian_us\tq1_us\tq3_us\tallocs_per_step\trss_growth_kib\tfaults_per_step\n");
+  ember::tune_process();  // as the `ember` program runs
   ember::set_num_threads(threads);
   for (const Workload& w : workloads()) {
     if (!has(names, w.name)) continue;

@@ -6,11 +6,11 @@
 #include <iostream>
 #include <string>
 
-#include "ember/activations.hpp"
-#include "ember/nn/activation.hpp"
-#include "ember/nn/loss.hpp"
-#include "ember/nn/mymodel.hpp"
-#include "ember/ops.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/nn/activation_modules.hpp"
+#include "ember/core/nn/loss.hpp"
+#include "ember/core/nn/mymodel.hpp"
+#include "ember/core/engine/ops.hpp"
 
 using namespace ember;
 

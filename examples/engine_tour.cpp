@@ -7,13 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "ember/activations.hpp"
-#include "ember/nn/activation.hpp"
-#include "ember/nn/linear.hpp"
-#include "ember/nn/loss.hpp"
-#include "ember/nn/optim.hpp"
-#include "ember/nn/sequential.hpp"
-#include "ember/ops.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/nn/activation_modules.hpp"
+#include "ember/core/nn/linear.hpp"
+#include "ember/core/nn/loss.hpp"
+#include "ember/core/nn/optim.hpp"
+#include "ember/core/nn/sequential.hpp"
+#include "ember/core/engine/ops.hpp"
 
 using namespace ember;
 

@@ -12,14 +12,14 @@
 #include <memory>
 #include <string>
 
-#include "ember/autograd.hpp"
-#include "ember/data/generators.hpp"
-#include "ember/nn/activation.hpp"
-#include "ember/nn/linear.hpp"
-#include "ember/nn/loss.hpp"
-#include "ember/nn/optim.hpp"
-#include "ember/nn/sequential.hpp"
-#include "ember/ops.hpp"
+#include "ember/core/engine/autograd.hpp"
+#include "ember/lab/data/generators.hpp"
+#include "ember/core/nn/activation_modules.hpp"
+#include "ember/core/nn/linear.hpp"
+#include "ember/core/nn/loss.hpp"
+#include "ember/core/nn/optim.hpp"
+#include "ember/core/nn/sequential.hpp"
+#include "ember/core/engine/ops.hpp"
 
 using namespace ember;
 
@@ -82,14 +82,13 @@ bool gradient_check(const std::function<Tensor(const Tensor&)>& f, const Matrix&
 }
 
 // ---- 3. the module ----
-// An nn::Activation is a Module that also states its derivative f'(z), which the dead and saturated
-// unit counts of `ember compare` read; forward() is all that training needs. MyModel and the CLI build
-// activations by name (nn::make_activation, src/nn/activation.cpp): add "mish" there to use it with them.
+// An nn::Activation is a Module with a name make_activation reads back; forward() is all that
+// training needs, and the dead and saturated unit counts of `ember compare` get f'(z) from the op's
+// own backward. MyModel and the CLI build activations by name (nn::make_activation,
+// src/core/nn/activation_modules.cpp): add "mish" there to use it with them.
 class Mish : public nn::Activation {
  public:
   Tensor forward(const Tensor& input) override { return mish(input); }
-  Matrix derivative(const Matrix& input) const override { return input.unaryExpr(&mish_derivative); }
-  Scalar max_derivative() const override { return Scalar(1.0885); }  // at x ≈ 1.49
   std::string spec() const override { return "mish"; }
   std::string type_name() const override { return "Mish"; }
 };

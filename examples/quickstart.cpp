@@ -3,11 +3,11 @@
 // the docs test (tests/test_docs.cpp) fails if the two drift apart.
 #include <iostream>
 
-#include "ember/data/generators.hpp"
-#include "ember/nn/loss.hpp"
-#include "ember/nn/mymodel.hpp"
-#include "ember/nn/optim.hpp"
-#include "ember/ops.hpp"
+#include "ember/lab/data/generators.hpp"
+#include "ember/core/nn/loss.hpp"
+#include "ember/core/nn/mymodel.hpp"
+#include "ember/core/nn/optim.hpp"
+#include "ember/core/engine/ops.hpp"
 
 int main() {
   using namespace ember;

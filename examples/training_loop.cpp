@@ -1,17 +1,17 @@
 // A training loop written out by hand: the spiral data, a stratified split, standardization, shuffled
 // mini-batches, the article's MyModel, Adam, cross-entropy on the logits, and test accuracy. It is what
-// ember::fit (src/train/trainer.cpp) does, minus the diagnostics. Exits 1 below 90% test accuracy.
+// ember::fit (src/core/train/trainer.cpp) does, minus the diagnostics. Exits 1 below 90% test accuracy.
 // Walked through in docs/08-data-and-training.md.
 #include <cstdio>
 #include <vector>
 
-#include "ember/data/generators.hpp"
-#include "ember/data/loader.hpp"
-#include "ember/data/split.hpp"
-#include "ember/nn/loss.hpp"
-#include "ember/nn/mymodel.hpp"
-#include "ember/nn/optim.hpp"
-#include "ember/ops.hpp"
+#include "ember/lab/data/generators.hpp"
+#include "ember/core/data/loader.hpp"
+#include "ember/lab/data/split.hpp"
+#include "ember/core/nn/loss.hpp"
+#include "ember/core/nn/mymodel.hpp"
+#include "ember/core/nn/optim.hpp"
+#include "ember/core/engine/ops.hpp"
 
 using namespace ember;
 

@@ -17,8 +17,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/ops.hpp"
-#include "ember/tensor.hpp"
+#include "ember/core/engine/ops.hpp"
+#include "ember/core/engine/tensor.hpp"
 
 namespace gradcheck {
 

@@ -1,5 +1,5 @@
 // Finite-difference checks (tests/gradcheck.hpp, in float64) of every activation in
-// src/engine/activations.cpp, on seeded random inputs kept away from the kinks (relu, leaky_relu and
+// src/core/engine/activation_ops.cpp, on seeded random inputs kept away from the kinks (relu, leaky_relu and
 // elu at 0; softplus at its threshold). softmax and log_softmax along each dim and on a vector.
 // Values against PyTorch, and the kinks themselves, are in test_activations.cpp.
 // Each check_gradients call is the assertion: it CHECKs that every element's analytic gradient is
@@ -9,8 +9,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/activations.hpp"
-#include "ember/ops.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/engine/ops.hpp"
 #include "gradcheck.hpp"
 
 using ember::Shape;

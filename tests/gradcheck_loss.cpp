@@ -1,4 +1,4 @@
-// Finite-difference checks of every loss's backward (src/nn/loss_*.cpp), in float64 through the shared
+// Finite-difference checks of every loss's backward (src/core/nn/loss_*.cpp), in float64 through the shared
 // checker (gradcheck.hpp): BCE on probabilities, BCE with logits (with pos_weight, soft targets, one
 // column), cross-entropy (class weights, label smoothing, both), NLL (with weights) and MSE (both
 // arguments). The checker sums the loss times a random weight, so the upstream gradient is not 1:
@@ -7,8 +7,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/activations.hpp"
-#include "ember/nn/loss.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/nn/loss.hpp"
 #include "gradcheck.hpp"
 
 using ember::Generator;

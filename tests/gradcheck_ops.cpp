@@ -1,5 +1,5 @@
 // Finite-difference checks (tests/gradcheck.hpp, in float64) of every differentiable op in
-// src/engine/ops_*.cpp: arithmetic in every broadcast form, the number operators, matrix products,
+// src/core/engine/ops_*.cpp: arithmetic in every broadcast form, the number operators, matrix products,
 // reductions, pointwise functions, a small network end to end, and a self-test proving the checker
 // rejects a wrong gradient. Values against PyTorch are in test_ops.cpp.
 #include <string>
@@ -7,9 +7,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/activations.hpp"
-#include "ember/autograd.hpp"
-#include "ember/ops.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/engine/autograd.hpp"
+#include "ember/core/engine/ops.hpp"
 #include "gradcheck.hpp"
 
 using ember::Shape;

@@ -18,7 +18,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "ember/tensor.hpp"
+#include "ember/core/engine/tensor.hpp"
 
 namespace reference {
 

@@ -1,4 +1,4 @@
-// Tests for src/engine/activations.cpp: each activation's value, shape and gradient against PyTorch
+// Tests for src/core/engine/activation_ops.cpp: each activation's value, shape and gradient against PyTorch
 // (tests/reference/engine_reference.json), the kinks (relu, leaky_relu and elu at exactly 0) and the
 // extremes (±100, ±1000 into sigmoid, tanh, softplus, softmax, log_softmax: finite values, finite
 // gradients). Finite-difference checks are in gradcheck_activations.cpp.
@@ -8,8 +8,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/activations.hpp"
-#include "ember/ops.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/engine/ops.hpp"
 #include "reference_data.hpp"
 
 using reference::json;

@@ -1,4 +1,4 @@
-// Tests for src/engine/autograd.cpp and the graph parts of tensor.cpp: the rules every op relies on.
+// Tests for src/core/engine/autograd.cpp and the graph parts of tensor.cpp: the rules every op relies on.
 // Gradients of a tensor used twice add up; backward passes accumulate until zero_grad; NoGradGuard
 // records nothing; backward's errors; a 100,000-op chain neither overflows the stack in backward nor
 // in its destructor; graphs (and each backward closure) never keep themselves alive; shape errors
@@ -14,9 +14,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/activations.hpp"
-#include "ember/autograd.hpp"
-#include "ember/ops.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/engine/autograd.hpp"
+#include "ember/core/engine/ops.hpp"
 
 using Catch::Contains;
 using ember::Shape;

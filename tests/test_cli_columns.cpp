@@ -7,8 +7,8 @@
 #include <regex>
 
 #include "cli_runner.hpp"
-#include "ember/data/builtin.hpp"
-#include "ember/data/csv.hpp"
+#include "ember/lab/data/builtin.hpp"
+#include "ember/lab/data/csv.hpp"
 
 using Catch::Contains;
 using ember_test::read_file;

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "cli_runner.hpp"
-#include "ember/activations.hpp"
-#include "ember/nn/mymodel.hpp"
-#include "ember/ops.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/nn/mymodel.hpp"
+#include "ember/core/engine/ops.hpp"
 
 using ember_test::run_ember;
 

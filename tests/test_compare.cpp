@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "cli_runner.hpp"
-#include "ember/data/builtin.hpp"
-#include "ember/data/split.hpp"
-#include "ember/train/compare_report.hpp"
+#include "ember/lab/data/builtin.hpp"
+#include "ember/lab/data/split.hpp"
+#include "ember/lab/monitor/divergence.hpp"
+#include "ember/lab/monitor/observers.hpp"
+#include "ember/lab/study/compare_report.hpp"
 #include "process.hpp"
 #include "xml_check.hpp"
 
@@ -40,17 +42,18 @@ bool same_bits(const Matrix& a, const Matrix& b) {
 }
 
 // Trains with lr 0 for one epoch (the weights stay as constructed) and returns the diagnostics.
-EpochStats diagnostics_of(nn::MyModel& model, const Dataset& data) {
+StudyEpoch diagnostics_of(nn::MyModel& model, const Dataset& data) {
   TrainConfig config;
   config.optimizer = "sgd";
   config.lr = 0;
   config.epochs = 1;
-  config.diagnostics = true;
-  return fit(model, data, Dataset{}, config).epochs.front();
+  Diagnostics diagnostics(model);
+  fit(model, data, Dataset{}, config, &diagnostics);
+  return diagnostics.epochs().front();
 }
 
 // Every figure of every epoch, bit for bit (all but the seconds, which are the clock's).
-bool same_figures(const EpochStats& a, const EpochStats& b) {
+bool same_figures(const StudyEpoch& a, const StudyEpoch& b) {
   const auto same = [](double x, double y) { return std::memcmp(&x, &y, sizeof x) == 0; };
   const auto same_all = [&](const std::vector<double>& x, const std::vector<double>& y) {
     return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), same);
@@ -91,15 +94,15 @@ TEST_CASE("runs trained 3 at a time give the very figures of runs trained one by
   // What a progress display sees: each run's start, then the batches of the run started last only,
   // so the epochs it is shown never go back until the next start (0 marks a start).
   std::vector<int> started, shown_epochs;
-  FitCallbacks callbacks;
-  callbacks.on_batch = [&](int epoch, Index, Index) { shown_epochs.push_back(epoch); };
+  Callbacks callbacks;
+  callbacks.step = [&](const Step& step) { shown_epochs.push_back(step.epoch); };
   const CompareResult three_at_once = run_comparison(
       train, test, config,
       [&](const std::string&, std::uint64_t, int number, int) {
         started.push_back(number);
         shown_epochs.push_back(0);
       },
-      callbacks);
+      &callbacks);
   REQUIRE(three_at_once.runs.size() == 8);
   REQUIRE(one_by_one.runs.size() == 8);
   std::sort(started.begin(), started.end());
@@ -139,13 +142,13 @@ TEST_CASE("a stop request ends every run in flight, and the result holds no run 
   config.seeds = 3;
   config.jobs = 2;
   std::atomic<bool> stop{false};
-  FitCallbacks callbacks;
+  Callbacks callbacks;
   callbacks.stop = &stop;
   int batches = 0, started = 0;
-  callbacks.on_batch = [&](int, Index, Index) {
+  callbacks.step = [&](const Step&) {
     if (++batches == 50) stop = true;  // callbacks run one at a time: no race on `batches`
   };
-  const CompareResult result = run_comparison(train, test, config, [&](const std::string&, std::uint64_t, int, int) { ++started; }, callbacks);
+  const CompareResult result = run_comparison(train, test, config, [&](const std::string&, std::uint64_t, int, int) { ++started; }, &callbacks);
   CHECK(stop.load());
   CHECK(started <= 2);  // the two that were in flight; none started after the stop
   CHECK(result.runs.empty());  // neither finished
@@ -160,11 +163,11 @@ TEST_CASE("after a stop request the result keeps the finished runs, and the repo
   config.activations = {"tanh", "relu"};
   config.seeds = 2;
   std::atomic<bool> stop{false};
-  FitCallbacks callbacks;
+  Callbacks callbacks;
   callbacks.stop = &stop;
   // One run at a time: when the third starts, the first two (tanh, both seeds) are finished.
   const CompareResult result = run_comparison(
-      train, test, config, [&](const std::string&, std::uint64_t, int number, int) { stop = stop || number == 3; }, callbacks);
+      train, test, config, [&](const std::string&, std::uint64_t, int number, int) { stop = stop || number == 3; }, &callbacks);
   REQUIRE(result.runs.size() == 2);
   CHECK(result.interrupted);
   CHECK(result.planned_runs == 4);
@@ -233,7 +236,7 @@ TEST_CASE("a ReLU unit whose bias keeps it below zero on every sample counts as 
   // The expected count, found independently: units whose pre-activation is <= 0 on every sample.
   const Matrix z = (train.X * model.layers()[0]->weight().value().transpose()).rowwise() + model.layers()[0]->bias().value().row(0);
   const long expected_dead = ((z.array() > 0).colwise().any() == false).count();
-  const EpochStats stats = diagnostics_of(model, train);
+  const StudyEpoch stats = diagnostics_of(model, train);
   CHECK(expected_dead >= 1);
   CHECK(stats.dead_fraction[0] == Approx(expected_dead / 8.0));
   // With the unit revived, the count drops by exactly one.
@@ -245,7 +248,7 @@ TEST_CASE("a sigmoid unit driven far from zero on every sample counts as saturat
   const auto [train, test] = moons_split(200);
   Generator gen(2);
   nn::MyModel model(2, 1, gen, "sigmoid", {8, 4});
-  const EpochStats before = diagnostics_of(model, train);
+  const StudyEpoch before = diagnostics_of(model, train);
   CHECK(before.saturated_fraction[0] == 0);
   // z = ±10 on every sample: σ'(z) ≈ 4.5e-5, below 1% of σ'(0) = 0.25 but not 0. (At ±50, σ(50)
   // rounds to exactly 1 in float32 and the derivative is exactly 0: such a unit is dead, not saturated.)
@@ -253,7 +256,7 @@ TEST_CASE("a sigmoid unit driven far from zero on every sample counts as saturat
   model.layers()[0]->bias().mutable_value()(0, 5) = 10;
   model.layers()[0]->weight().mutable_value().row(6).setZero();
   model.layers()[0]->bias().mutable_value()(0, 6) = -10;
-  const EpochStats after = diagnostics_of(model, train);
+  const StudyEpoch after = diagnostics_of(model, train);
   CHECK(after.saturated_fraction[0] == Approx(2 / 8.0));
   CHECK(after.dead_fraction[0] == 0);  // a saturated sigmoid still has a (tiny) derivative
 }

@@ -1,12 +1,12 @@
-// The dataset registry (src/data/builtin.cpp): every name loads with the advertised shape, the
+// The dataset registry (src/lab/data/builtin.cpp): every name loads with the advertised shape, the
 // embedded CSVs equal data/, options that do not apply are refused, and train/test is reproducible.
 #include <catch2/catch.hpp>
 
 #include <fstream>
 #include <sstream>
 
-#include "ember/data/builtin.hpp"
-#include "ember/data/embedded.hpp"
+#include "ember/lab/data/builtin.hpp"
+#include "ember/lab/data/embedded.hpp"
 #include "test_data_files.hpp"
 
 using namespace ember;

@@ -1,8 +1,8 @@
-// CSV reading (src/data/csv.cpp): labels, targets, notation, line ends, quoting, the feature-only
+// CSV reading (src/lab/data/csv.cpp): labels, targets, notation, line ends, quoting, the feature-only
 // reader, and every error a user can meet, each checked for its file:line:column.
 #include <catch2/catch.hpp>
 
-#include "ember/data/csv.hpp"
+#include "ember/lab/data/csv.hpp"
 #include "test_data_files.hpp"
 
 using namespace ember;

@@ -1,4 +1,4 @@
-// CSV files a user brings (src/data/csv.cpp, src/data/encoding.cpp): separators, column selection,
+// CSV files a user brings (src/lab/data/csv.cpp, src/lab/data/encoding.cpp): separators, column selection,
 // text columns one-hot encoded from the training split, missing values under each policy, targets
 // that are not classes, identifier-like columns, RFC 4180 output, and SHA-256 fingerprints.
 #include <catch2/catch.hpp>
@@ -6,9 +6,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "ember/data/builtin.hpp"
-#include "ember/data/encoding.hpp"
-#include "ember/data/sha256.hpp"
+#include "ember/lab/data/builtin.hpp"
+#include "ember/lab/data/encoding.hpp"
+#include "ember/lab/data/sha256.hpp"
 #include "test_data_files.hpp"
 
 using namespace ember;

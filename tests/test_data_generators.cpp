@@ -1,11 +1,11 @@
-// The generated datasets (src/data/generators.cpp): determinism per seed, shapes, class balance,
+// The generated datasets (src/lab/data/generators.cpp): determinism per seed, shapes, class balance,
 // and the geometry each promises (checked with noise 0, where it is exact).
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <functional>
 
-#include "ember/data/generators.hpp"
+#include "ember/lab/data/generators.hpp"
 
 using namespace ember;
 

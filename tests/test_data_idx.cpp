@@ -1,11 +1,11 @@
-// IDX reading (src/data/idx.cpp) on small hand-made files, written uncompressed (zlib's gzread reads
+// IDX reading (src/lab/data/idx.cpp) on small hand-made files, written uncompressed (zlib's gzread reads
 // plain files too), and the real Fashion-MNIST files of Debian's dataset-fashion-mnist.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 
-#include "ember/data/builtin.hpp"
-#include "ember/data/idx.hpp"
+#include "ember/lab/data/builtin.hpp"
+#include "ember/lab/data/idx.hpp"
 #include "test_data_files.hpp"
 
 using namespace ember;

@@ -1,11 +1,11 @@
-// DataLoader (src/data/loader.cpp): file order without shuffling, reproducible fresh permutations
+// DataLoader (src/core/data/loader.cpp): file order without shuffling, reproducible fresh permutations
 // with it, partial and oversized batches.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <numeric>
 
-#include "ember/data/loader.hpp"
+#include "ember/core/data/loader.hpp"
 
 using namespace ember;
 

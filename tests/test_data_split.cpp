@@ -1,9 +1,9 @@
-// Stratified splitting and standardization (src/data/split.cpp).
+// Stratified splitting and standardization (src/lab/data/split.cpp).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
-#include "ember/data/split.hpp"
+#include "ember/lab/data/split.hpp"
 
 using namespace ember;
 

@@ -2,7 +2,7 @@
 // and run.
 //   ```cpp blocks      a C++ sample: must appear verbatim, as whole lines, in some examples/*.cpp
 //                      (CMakeLists.txt builds each example and ctest runs it as example_<name>);
-//   ```cpp PATH blocks a quote of a source file (```cpp src/engine/autograd.cpp): must appear verbatim,
+//   ```cpp PATH blocks a quote of a source file (```cpp src/core/engine/autograd.cpp): must appear verbatim,
 //                      as whole lines, in PATH, so a quoted function cannot silently drift from the code;
 //   ```console blocks  `$ ember ...` commands with their output: each command is run (in a scratch
 //                      folder holding a link to data/) and every output line shown must still be one of

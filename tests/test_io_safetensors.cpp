@@ -1,4 +1,4 @@
-// Tests for src/io/safetensors.cpp and src/io/atomic_file.cpp: round trips, PyTorch's files
+// Tests for src/lab/io/safetensors.cpp and src/lab/io/atomic_file.cpp: round trips, PyTorch's files
 // (tests/reference/make_model_files.py), every malformed header the reader must reject with a clear
 // message, and saves that fail without harming the previous file.
 #include <sys/resource.h>
@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "safetensors_bytes.hpp"
-#include "ember/io/atomic_file.hpp"
-#include "ember/io/safetensors.hpp"
+#include "ember/lab/io/atomic_file.hpp"
+#include "ember/lab/io/safetensors.hpp"
 
 using Catch::Matchers::Contains;
 using ember::ModelFileError;

@@ -1,4 +1,4 @@
-// End to end: a MyModel learns XOR and two moons (include/ember/data/generators.hpp) to at least 97%
+// End to end: a MyModel learns XOR and two moons (include/ember/lab/data/generators.hpp) to at least 97%
 // training accuracy with Adam, full batch, from a fixed seed. Everything from here down is exercised
 // at once: Linear, activations, cross-entropy / BCE-with-logits, backward, the optimizer. Each run
 // takes well under a second; a bug in any gradient shows up as a model that does not learn.
@@ -6,10 +6,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/data/generators.hpp"
-#include "ember/nn/loss.hpp"
-#include "ember/nn/mymodel.hpp"
-#include "ember/nn/optim.hpp"
+#include "ember/lab/data/generators.hpp"
+#include "ember/core/nn/loss.hpp"
+#include "ember/core/nn/mymodel.hpp"
+#include "ember/core/nn/optim.hpp"
 
 using ember::Tensor;
 namespace nn = ember::nn;

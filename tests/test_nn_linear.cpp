@@ -1,4 +1,4 @@
-// Tests for src/nn/linear.cpp: Linear's forward and backward against PyTorch with given weights
+// Tests for src/core/nn/linear.cpp: Linear's forward and backward against PyTorch with given weights
 // (tests/reference/nn_reference.json, section "linear", from make_nn_reference.py), and its default
 // initialization (uniform in ±1/√in_features, reproducible from the seed). PyTorch's own random draws
 // are not compared: the two libraries use different generators, so only the distribution can match.
@@ -10,8 +10,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/nn/init.hpp"
-#include "ember/nn/linear.hpp"
+#include "ember/core/nn/init.hpp"
+#include "ember/core/nn/linear.hpp"
 #include "reference_data.hpp"
 
 using ember::Generator;

@@ -1,4 +1,4 @@
-// Tests for src/nn/loss_*.cpp: every loss's value and input gradient against PyTorch
+// Tests for src/core/nn/loss_*.cpp: every loss's value and input gradient against PyTorch
 // (tests/reference/nn_reference.json, section "losses", from make_nn_reference.py), the edge cases
 // (probabilities exactly 0 and 1 in BCELoss, logits of ±100 and ±1000), the error messages, and the
 // warning for a softmax placed before CrossEntropyLoss. Finite-difference checks of the same losses are
@@ -12,9 +12,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/activations.hpp"
-#include "ember/nn/loss.hpp"
-#include "ember/nn/mymodel.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/nn/loss.hpp"
+#include "ember/core/nn/mymodel.hpp"
 #include "reference_data.hpp"
 
 using ember::Matrix;

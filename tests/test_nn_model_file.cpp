@@ -1,4 +1,4 @@
-// Tests for src/io/model_file.cpp: model files cross between PyTorch and Ember in both directions.
+// Tests for src/lab/io/model_file.cpp: model files cross between PyTorch and Ember in both directions.
 //   PyTorch → Ember: files written by tests/reference/make_model_files.py load with an activation
 //   named by the caller and give PyTorch's probabilities (models/torch_mymodel_expected.json).
 //   Ember → PyTorch: models/ember_mymodel_4_3.safetensors, written by this file's fixture writer,
@@ -21,8 +21,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/io/model_file.hpp"
-#include "ember/io/safetensors.hpp"
+#include "ember/lab/io/model_file.hpp"
+#include "ember/lab/io/safetensors.hpp"
 #include "reference_data.hpp"
 
 using ember::Generator;

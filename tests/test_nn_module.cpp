@@ -1,4 +1,4 @@
-// Tests for src/nn/module.cpp, activation.cpp and mymodel.cpp: parameter names as PyTorch names them,
+// Tests for src/core/nn/module.cpp, activation.cpp and mymodel.cpp: parameter names as PyTorch names them,
 // state_dict / load_state_dict (and that a failed load changes nothing), zero_grad, printing against
 // PyTorch's repr (tests/reference/nn_reference.json, section "repr"), make_activation's names and
 // errors, and the article's model (Sigmoid or Softmax head on top of the logits).
@@ -8,13 +8,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/activations.hpp"
-#include "ember/ops.hpp"
-#include "ember/nn/activation.hpp"
-#include "ember/nn/linear.hpp"
-#include "ember/nn/loss.hpp"
-#include "ember/nn/mymodel.hpp"
-#include "ember/nn/sequential.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/engine/ops.hpp"
+#include "ember/core/nn/activation_modules.hpp"
+#include "ember/core/nn/linear.hpp"
+#include "ember/core/nn/loss.hpp"
+#include "ember/core/nn/mymodel.hpp"
+#include "ember/core/nn/sequential.hpp"
 #include "reference_data.hpp"
 
 using ember::Generator;
@@ -230,27 +230,6 @@ TEST_CASE("make_activation builds every known name, and its spec reads back to t
   CHECK(printed(*nn::make_activation("gelu")) == "GELU(approximate='none')");
 }
 
-// compare's diagnostics (dead and saturated units) use each module's derivative(); it must be the
-// derivative the op's backward uses, including the stable forms far from 0 and the kinks at 0.
-TEST_CASE("Each activation module's derivative() equals the gradient its op's backward gives", "[nn]") {
-  const std::vector<float> inputs = {-40, -30, -12, -3, -0.5f, -1e-3f, 0, 1e-3f, 0.5f, 3, 12, 30, 40};
-  std::vector<std::string> specs = nn::activation_names();
-  for (const char* with_parameter : {"leaky_relu:0.05", "elu:0.5", "softplus:2"}) specs.push_back(with_parameter);
-  for (const std::string& spec : specs) {
-    INFO(spec);
-    const auto activation = nn::make_activation(spec);
-    Tensor z = Tensor::vector(inputs).requires_grad_(true);
-    ember::sum((*activation)(z)).backward();  // d/dzᵢ Σⱼ f(zⱼ) = f'(zᵢ)
-    const Matrix derivative = activation->derivative(z.value());
-    REQUIRE(derivative.size() == z.grad().size());
-    for (Eigen::Index i = 0; i < derivative.size(); ++i) {
-      INFO("z = " << inputs[static_cast<std::size_t>(i)]);
-      CHECK(derivative(i) == Approx(z.grad()(i)).margin(1e-7));
-      CHECK(derivative(i) <= activation->max_derivative() + 1e-6f);
-    }
-  }
-}
-
 TEST_CASE("make_activation reads a parameter: leaky_relu:0.05 has slope 0.05", "[nn]") {
   const auto leaky = nn::make_activation("leaky_relu:0.05");
   const auto* as_leaky = dynamic_cast<const nn::LeakyReLU*>(leaky.get());
@@ -319,10 +298,38 @@ TEST_CASE("MyModel's forward is head(logits) and its logits are the last Linear'
   REQUIRE(fc.size() == 3);
   const Tensor by_hand = (*fc[2])(ember::tanh((*fc[1])(ember::tanh((*fc[0])(kBatch)))));
   CHECK(logits.value() == by_hand.value());
+  // The hidden layers' pre-activations, seen through forward hooks on fc1 and fc2.
   std::vector<Tensor> pre;
-  model.logits(kBatch, &pre);
+  for (std::size_t k = 0; k < 2; ++k) {
+    fc[k]->register_forward_hook([&pre](nn::Module&, const Tensor&, const Tensor& z) { pre.push_back(z); });
+  }
+  model.logits(kBatch);
   REQUIRE(pre.size() == 2);
   CHECK(pre[0].value() == (*fc[0])(kBatch).value());
+}
+
+TEST_CASE("A forward hook sees each call's input and output, in order, until it is removed", "[nn]") {
+  Generator gen(5);
+  nn::Sequential net;
+  net.push_back(std::make_unique<nn::Linear>(4, 3, gen));
+  net.push_back(std::make_unique<nn::ReLU>());
+  std::vector<std::string> calls;
+  Tensor seen_input, seen_output;
+  const int on_linear = net[0].register_forward_hook([&](nn::Module& m, const Tensor& in, const Tensor& out) {
+    calls.push_back(m.type_name());
+    seen_input = in;
+    seen_output = out;
+  });
+  net[1].register_forward_hook([&](nn::Module& m, const Tensor&, const Tensor&) { calls.push_back(m.type_name()); });
+  const Tensor y = net(kBatch);
+  CHECK(calls == std::vector<std::string>{"Linear", "ReLU"});
+  CHECK(seen_input.value() == kBatch.value());
+  CHECK(y.value() == ember::relu(seen_output).value());
+  net[0].remove_forward_hook(on_linear);
+  net(kBatch);
+  CHECK(calls == std::vector<std::string>{"Linear", "ReLU", "ReLU"});
+  net[0].forward(kBatch);  // forward() itself, as in PyTorch, runs no hooks
+  CHECK(calls.size() == 3);
 }
 
 TEST_CASE("MyModel draws the same weights for every activation from the same seed", "[nn]") {

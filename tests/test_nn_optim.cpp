@@ -1,4 +1,4 @@
-// Tests for src/nn/optim.cpp: ten steps of SGD (plain, momentum, Nesterov, dampening with weight
+// Tests for src/core/nn/optim.cpp: ten steps of SGD (plain, momentum, Nesterov, dampening with weight
 // decay), Adam (default, other betas and eps, weight decay) and AdamW on a MyModel(4, 3, hidden
 // [8, 6]) trained on cross-entropy of its logits, and of Adam and SGD on a MyModel(4, 1) with
 // BCEWithLogits — each landing on the weights PyTorch reaches from the same start on the same
@@ -12,10 +12,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/nn/loss.hpp"
-#include "ember/nn/mymodel.hpp"
-#include "ember/nn/optim.hpp"
-#include "ember/ops.hpp"
+#include "ember/core/nn/loss.hpp"
+#include "ember/core/nn/mymodel.hpp"
+#include "ember/core/nn/optim.hpp"
+#include "ember/core/engine/ops.hpp"
 #include "reference_data.hpp"
 
 using ember::Matrix;

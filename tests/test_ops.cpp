@@ -1,4 +1,4 @@
-// Tests for src/engine/ops_*.cpp: every op's forward value, output shape and input gradients against
+// Tests for src/core/engine/ops_*.cpp: every op's forward value, output shape and input gradients against
 // PyTorch (tests/reference/engine_reference.json), including each broadcast form, plus the edge cases
 // (clamp's bounds, max ties, argmax's index type). The finite-difference checks of the same ops are
 // in gradcheck_ops.cpp; the rules of the graph itself (accumulation, no-grad, errors) in
@@ -8,7 +8,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/ops.hpp"
+#include "ember/core/engine/ops.hpp"
 #include "reference_data.hpp"
 
 using reference::json;

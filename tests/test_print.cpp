@@ -1,4 +1,4 @@
-// Tests for src/engine/print.cpp: ember::to_string(tensor, options) against PyTorch's str(tensor),
+// Tests for src/core/engine/tensor_print.cpp: ember::to_string(tensor, options) against PyTorch's str(tensor),
 // character for character (the strings are in tests/reference/engine_reference.json, written by
 // make_reference.py). The article's outputs are computed by Ember itself; the other cases print the
 // stored values; the article's row sums both ways, as their last bit depends on the CPU. Ember's
@@ -12,8 +12,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/activations.hpp"
-#include "ember/ops.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/engine/ops.hpp"
 #include "reference_data.hpp"
 
 using reference::json;

@@ -13,9 +13,9 @@
 #include <string>
 
 #include "safetensors_bytes.hpp"
-#include "ember/data/idx.hpp"
-#include "ember/io/model_file.hpp"
-#include "ember/io/safetensors.hpp"
+#include "ember/lab/data/idx.hpp"
+#include "ember/lab/io/model_file.hpp"
+#include "ember/lab/io/safetensors.hpp"
 #include "test_data_files.hpp"
 
 using Catch::Matchers::Contains;

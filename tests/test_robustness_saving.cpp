@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "cli_runner.hpp"
-#include "ember/io/model_file.hpp"
+#include "ember/lab/io/model_file.hpp"
 #include "process.hpp"
 
 using ember_test::Process;

@@ -1,4 +1,4 @@
-// Tests for src/engine/tensor.cpp: creation (zeros, ones, full, scalar, vector, matrix, from_matrix,
+// Tests for src/core/engine/tensor.cpp: creation (zeros, ones, full, scalar, vector, matrix, from_matrix,
 // seeded uniform and normal), shapes as PyTorch reports them, item(), at() and their errors.
 // Not here: the graph (test_autograd.cpp), printing (test_print.cpp), ops (test_ops.cpp).
 #include <cmath>
@@ -8,7 +8,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/tensor.hpp"
+#include "ember/core/engine/tensor.hpp"
 
 using Catch::Contains;
 using ember::Shape;

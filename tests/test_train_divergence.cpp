@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "ember/ember.hpp"
-#include "ember/nn/mymodel.hpp"
-#include "ember/train/divergence.hpp"
+#include "ember/core/nn/mymodel.hpp"
+#include "ember/lab/monitor/divergence.hpp"
 
 using namespace ember;
 

@@ -1,7 +1,7 @@
 // One include for programs that use Ember: the engine, the layers, losses and optimizers.
 #pragma once
 
-#include "ember/activations.hpp"
-#include "ember/autograd.hpp"
-#include "ember/ops.hpp"
-#include "ember/tensor.hpp"
+#include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/engine/autograd.hpp"
+#include "ember/core/engine/ops.hpp"
+#include "ember/core/engine/tensor.hpp"

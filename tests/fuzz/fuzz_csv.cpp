@@ -1,4 +1,4 @@
-// libFuzzer target for the CSV readers (src/data/csv.cpp, encoding.cpp): parse_csv on arbitrary
+// libFuzzer target for the CSV readers (src/lab/data/csv.cpp, encoding.cpp): parse_csv on arbitrary
 // bytes, with the target as the last column and as column 0; parse_csv_table with every column read
 // (features only, as predict reads) and then encoded under --missing mean with unknown categories
 // ignored; then the same bytes as a file through read_csv_header. A DataError is the expected answer to bad
@@ -10,7 +10,7 @@
 
 #include <numeric>
 
-#include "ember/data/encoding.hpp"
+#include "ember/lab/data/encoding.hpp"
 #include "fuzz_common.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-// libFuzzer target for the IDX readers (src/data/idx.cpp), which read through zlib's gz* API.
+// libFuzzer target for the IDX readers (src/lab/data/idx.cpp), which read through zlib's gz* API.
 // The first input byte picks how the rest reaches the reader: odd, as the file's raw bytes (a plain
 // IDX file, or a damaged .gz: zlib's own error paths); even, gzip-compressed first (the .gz path
 // with an arbitrary IDX payload). Both read_idx_images and read_idx_labels see each file. A
@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <string>
 
-#include "ember/data/idx.hpp"
+#include "ember/lab/data/idx.hpp"
 #include "fuzz_common.hpp"
 
 namespace {

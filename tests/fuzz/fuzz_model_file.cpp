@@ -1,5 +1,5 @@
-// libFuzzer target for the model-file readers: load_safetensors (src/io/safetensors.cpp) and
-// load_model (src/io/model_file.cpp) on arbitrary bytes written to a scratch file. A ModelFileError
+// libFuzzer target for the model-file readers: load_safetensors (src/lab/io/safetensors.cpp) and
+// load_model (src/lab/io/model_file.cpp) on arbitrary bytes written to a scratch file. A ModelFileError
 // is the expected answer to a bad file; anything else escaping, a sanitizer report, an allocation
 // beyond -rss_limit_mb, or a loaded model that cannot run a forward pass is a bug. Seeds:
 // tests/fuzz/corpus/model_file/ (the reference models, small ones, and damaged copies); model.dict
@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string>
 
-#include "ember/io/model_file.hpp"
-#include "ember/io/safetensors.hpp"
+#include "ember/lab/io/model_file.hpp"
+#include "ember/lab/io/safetensors.hpp"
 #include "fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,0 +1,29 @@
+// Measuring a classifier: loss, accuracy, per-class precision and recall, and the confusion matrix,
+// computed without a graph (NoGradGuard).
+#pragma once
+
+#include <vector>
+
+#include "ember/core/data/dataset.hpp"
+#include "ember/core/nn/mymodel.hpp"
+
+namespace ember {
+
+struct Evaluation {
+  double loss = 0;
+  double accuracy = 0;
+  Matrix probabilities;            // (N, outputs): the model's forward(), sigmoid or softmax
+  std::vector<int> predicted;      // (N) class indices
+  std::vector<std::vector<long>> confusion;  // [true class][predicted class], C x C
+  std::vector<double> precision;   // (C); NaN for a class never predicted
+  std::vector<double> recall;      // (C); NaN for a class absent from the data
+};
+
+// Class indices from outputs: p > 0.5 for one sigmoid column, the arg max of a softmax row otherwise.
+std::vector<int> predict_classes(const Matrix& outputs_or_logits, bool logits);
+
+// Evaluates in chunks of `chunk` rows, so a 10,000-image test set needs no 10,000-row graph.
+Evaluation evaluate(nn::MyModel& model, const Matrix& X, const std::vector<int>& y, int num_classes,
+                    Index chunk = 4096);
+
+}  // namespace ember

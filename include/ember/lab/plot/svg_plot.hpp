@@ -1,0 +1,60 @@
+// Line charts as hand-written SVG, for `ember compare` (loss and accuracy per epoch, one line per
+// activation). No dependency: the output is a self-contained SVG 1.1 document that a browser or
+// rsvg-convert shows as it is. Colours are the Okabe-Ito palette (safe for colour-blind readers);
+// past eight series the palette repeats with dashed lines. Not here: bar charts, scatter plots,
+// interactive features. Save a chart with write_text_file_atomic (ember/lab/io/atomic_file.hpp).
+// Read src/lab/plot/svg_scale.cpp (ticks, text) and src/lab/plot/svg_plot.cpp (drawing).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ember::plot {
+
+// One line. x and y have the same length; a point whose x or y is NaN or infinite is skipped and
+// breaks the line there (e.g. an epoch whose loss diverged).
+struct Series {
+  std::string label;  // shown in the legend; any text (it is escaped)
+  std::vector<double> x, y;
+};
+
+struct ChartOptions {
+  std::string title, x_label, y_label;
+  bool log_y = false;    // logarithmic y axis with decade ticks; points with y <= 0 are skipped
+  bool markers = false;  // a dot on every point (useful when there are few points)
+};
+
+// One chart of a figure.
+struct Panel {
+  ChartOptions options;
+  std::vector<Series> series;
+};
+
+// A standalone SVG document with one chart of width x height pixels.
+std::string line_chart_svg(const std::vector<Series>& series, const ChartOptions& options,
+                           double width = 640, double height = 400);
+
+// Several charts in a grid of `columns` (side by side, then wrapping into rows), under one title.
+std::string figure_svg(const std::string& title, const std::vector<Panel>& panels, int columns = 2,
+                       double panel_width = 520, double panel_height = 360);
+
+// ---- the pieces, exposed for tests and for other text output ----
+
+// "Nice" tick values on steps of 1, 2 or 5 times a power of ten, about `target_count` intervals
+// (between 0.7 and 1.5 times as many), covering [low, high]: the first tick is <= low and the last
+// >= high (they become the axis ends).
+std::vector<double> nice_ticks(double low, double high, int target_count = 6);
+
+// Powers of ten covering [low, high] (both > 0): 10^floor(log10 low) ... 10^ceil(log10 high), one
+// per decade, or every second, third ... decade when the range spans more than ten.
+std::vector<double> log_ticks(double low, double high);
+
+// A tick label for `value` on an axis whose ticks are `step` apart: just enough decimals to tell the
+// ticks apart ("0.25", "1.5", "200"); scientific notation for very large or small values.
+std::string format_tick(double value, double step);
+
+// Text made safe for XML content and attribute values: & < > " ' become entities, control
+// characters become spaces, and bytes that are not valid UTF-8 become U+FFFD.
+std::string xml_escape(const std::string& text);
+
+}  // namespace ember::plot

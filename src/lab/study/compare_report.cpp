@@ -1,0 +1,269 @@
+// The report of `ember compare`: table, findings, CSV and SVG.
+#include "ember/lab/study/compare_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "ember/lab/plot/svg_plot.hpp"
+
+namespace ember {
+
+namespace {
+
+std::string fixed(double v, int decimals) {
+  if (std::isnan(v)) return "-";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
+
+std::string scientific(double v) {
+  if (std::isnan(v)) return "-";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.2e", v);
+  return buffer;
+}
+
+// "0.1234" for one seed, "0.1234 ± 0.0012" for several.
+std::string cell(const Stat& s, int seeds, std::string (*format)(double)) {
+  if (std::isnan(s.mean)) return "-";
+  return seeds > 1 ? format(s.mean) + " ± " + format(s.std) : format(s.mean);
+}
+
+std::string four(double v) { return fixed(v, 4); }
+// A ratio that may be tiny (1.6e-07 at depth 8): two significant digits, never rounded to 0.00.
+std::string ratio(double v) {
+  if (std::isnan(v)) return "-";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, v >= 0.01 ? "%.2f" : "%.1e", v);
+  return buffer;
+}
+std::string percent(double v) { return std::isnan(v) ? "-" : fixed(100 * v, 1) + "%"; }
+std::string one(double v) { return fixed(v, 1); }
+std::string two(double v) { return fixed(v, 2); }
+
+bool saturates(const std::string& activation) { return activation == "sigmoid" || activation == "tanh"; }
+
+bool has_runs(const CompareResult& result, const std::string& activation) {
+  return std::any_of(result.runs.begin(), result.runs.end(), [&](const CompareRun& run) { return run.activation == activation; });
+}
+
+// Pads every column of a table of strings to its widest cell (counting UTF-8 characters).
+std::string align(const std::vector<std::vector<std::string>>& rows) {
+  auto width_of = [](const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+    return n;
+  };
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (widths.size() <= c) widths.push_back(0);
+      widths[c] = std::max(widths[c], width_of(row[c]));
+    }
+  std::string out;
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string pad(widths[c] - width_of(row[c]), ' ');
+      out += c == 0 ? row[c] + pad : "  " + pad + row[c];
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string interrupted_note(const CompareResult& result) {
+  return "interrupted after " + std::to_string(result.runs.size()) + " of " + std::to_string(result.planned_runs) + " runs";
+}
+
+std::vector<double> mean_curve(const CompareResult& result, const std::string& activation,
+                               double (*figure)(const StudyEpoch&)) {
+  std::vector<double> sum, count;
+  for (const CompareRun& run : result.runs) {
+    if (run.activation != activation) continue;
+    for (std::size_t e = 0; e < run.epochs.size(); ++e) {
+      if (sum.size() <= e) { sum.push_back(0); count.push_back(0); }
+      const double v = figure(run.epochs[e]);
+      if (!std::isnan(v)) { sum[e] += v; count[e] += 1; }
+    }
+  }
+  for (std::size_t e = 0; e < sum.size(); ++e) sum[e] = count[e] > 0 ? sum[e] / count[e] : NAN;
+  return sum;
+}
+
+std::string summary_table(const Summary& summary, const CompareResult& result) {
+  const int seeds = result.config.seeds;
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"activation", "train loss", result.has_test ? "test acc" : "train acc", "epochs to target",
+                  "grad fc1 (ep 1)", "fc1/last", "dead", "saturated", "seconds"});
+  for (const ActivationSummary& r : summary.rows) {
+    std::string reach = cell(r.epochs_to_target, r.seeds_reached, one);
+    if (r.seeds_reached == 0) reach = "never";
+    else if (r.seeds_reached < r.seeds) reach += " (" + std::to_string(r.seeds_reached) + "/" + std::to_string(r.seeds) + " seeds)";
+    rows.push_back({r.activation, cell(r.final_train_loss, seeds, four),
+                    cell(result.has_test ? r.final_test_accuracy : r.final_train_accuracy, seeds, four), reach,
+                    cell(r.first_layer_grad_norm, seeds, scientific), cell(r.grad_ratio, seeds, ratio),
+                    cell(r.dead_fraction, seeds, percent),
+                    saturates(r.activation) ? cell(r.saturated_fraction, seeds, percent) : "-",
+                    cell(r.seconds, seeds, two)});
+  }
+  return align(rows) + "target: " + summary.target_description + "\n" +
+         (result.interrupted ? interrupted_note(result) + ": only the finished runs are shown\n" : "");
+}
+
+std::vector<std::string> findings(const Summary& summary, const CompareResult& result) {
+  std::vector<std::string> out;
+  const int epochs = result.config.base.epochs;
+  const int epoch_decimals = result.config.seeds > 1 ? 1 : 0;  // a mean over seeds is not a whole epoch
+  // 1. Who converged first.
+  std::vector<const ActivationSummary*> reached, never;
+  for (const auto& r : summary.rows) (r.seeds_reached > 0 ? reached : never).push_back(&r);
+  std::sort(reached.begin(), reached.end(), [](auto* a, auto* b) { return a->epochs_to_target.mean < b->epochs_to_target.mean; });
+  if (!reached.empty()) {
+    // Group ties: activations that reached the target in the same (mean) epoch are named together.
+    std::vector<std::pair<double, std::vector<std::string>>> groups;
+    for (const auto* r : reached) {
+      if (groups.empty() || groups.back().first != r->epochs_to_target.mean) groups.push_back({r->epochs_to_target.mean, {}});
+      groups.back().second.push_back(r->activation);
+    }
+    auto names = [](const std::vector<std::string>& items) {
+      std::string s;
+      for (std::size_t i = 0; i < items.size(); ++i) s += (i == 0 ? "" : (i + 1 == items.size() ? " and " : ", ")) + items[i];
+      return s;
+    };
+    std::string s = names(groups.front().second) + " reached the target first (epoch " + fixed(groups.front().first, epoch_decimals) + ")";
+    for (std::size_t i = 1; i < groups.size(); ++i)
+      s += std::string(i + 1 == groups.size() ? " and " : ", ") + (i == 1 ? "then " : "") + names(groups[i].second) + " (" + fixed(groups[i].first, epoch_decimals) + ")";
+    out.push_back(s + ".");
+  }
+  for (const auto* r : reached) {
+    const double final_acc = result.has_test ? r->final_test_accuracy.mean : r->final_train_accuracy.mean;
+    if (!std::isnan(summary.accuracy_target) && final_acc < summary.accuracy_target) {
+      out.push_back(r->activation + " reached the target but did not stay there: it ended at " + fixed(final_acc, 4) + ".");
+    }
+  }
+  for (const auto* r : never) out.push_back(r->activation + " never reached the target in " + std::to_string(epochs) + " epochs.");
+  // 2. Where the first layer's gradient vanished relative to the last layer's.
+  std::vector<std::string> vanished, healthy;
+  for (const auto& r : summary.rows) {
+    if (std::isnan(r.grad_ratio.mean)) continue;
+    (r.grad_ratio.mean < 0.1 ? vanished : healthy).push_back(r.activation + " " + ratio(r.grad_ratio.mean) + "x");
+  }
+  auto join = [](const std::vector<std::string>& items) {
+    std::string s;
+    for (std::size_t i = 0; i < items.size(); ++i) s += (i == 0 ? "" : (i + 1 == items.size() ? " and " : ", ")) + items[i];
+    return s;
+  };
+  if (!vanished.empty()) {
+    out.push_back("Gradients vanished on the way down for " + join(vanished) +
+                  " (first layer's weight-gradient norm over the last layer's, epoch 1)" +
+                  (healthy.empty() ? "." : "; they stayed comparable for " + join(healthy) + "."));
+  } else if (!healthy.empty()) {
+    out.push_back("No activation's gradient vanished: the first layer's gradient norm stayed within 10x of the last layer's (" + join(healthy) + ").");
+  }
+  // 3. Dead and saturated units at the end.
+  std::vector<std::string> dead, saturated;
+  for (const auto& r : summary.rows) {
+    if (r.dead_fraction.mean > 0) dead.push_back(r.activation + " " + percent(r.dead_fraction.mean));
+    if (saturates(r.activation) && r.saturated_fraction.mean > 0) saturated.push_back(r.activation + " " + percent(r.saturated_fraction.mean));
+  }
+  out.push_back(dead.empty() ? "No hidden unit died (every unit had a non-zero derivative on some sample in the last epoch)."
+                             : "Dead units at the end (zero derivative on every training sample of the last epoch): " + join(dead) + ".");
+  if (!saturated.empty()) out.push_back("Saturated units at the end (derivative below 1% of its maximum on every sample): " + join(saturated) + ".");
+  // 4. The best final accuracy (every activation within 0.00005 of it is named), and whether any
+  // activation learned much at all: against chance, a relative target says little.
+  double best_acc = -1;
+  for (const auto& r : summary.rows) best_acc = std::max(best_acc, result.has_test ? r.final_test_accuracy.mean : r.final_train_accuracy.mean);
+  std::vector<std::string> best;
+  for (const auto& r : summary.rows)
+    if ((result.has_test ? r.final_test_accuracy.mean : r.final_train_accuracy.mean) >= best_acc - 5e-5) best.push_back(r.activation);
+  if (!best.empty()) {
+    out.push_back("Best final " + std::string(result.has_test ? "test" : "train") + " accuracy: " + join(best) + " (" + fixed(best_acc, 4) + ").");
+  }
+  if (best_acc >= 0 && best_acc < result.chance_accuracy + 0.1) {
+    out.push_back("No activation got far beyond chance (always guessing the largest class scores " + fixed(result.chance_accuracy, 4) +
+                  "): the epochs to target above compare failures.");
+  }
+  return out;
+}
+
+std::string comparison_csv(const CompareResult& result) {
+  std::ostringstream csv;
+  csv.precision(9);
+  const std::size_t layers = result.runs.empty() || result.runs.front().epochs.empty() ? 0 : result.runs.front().epochs.front().grad_norm.size();
+  csv << "activation,seed,epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds";
+  for (std::size_t k = 1; k <= layers; ++k) csv << ",grad_norm_fc" << k;
+  for (std::size_t k = 1; k + 1 <= layers; ++k) csv << ",dead_h" << k;
+  for (std::size_t k = 1; k + 1 <= layers; ++k) csv << ",saturated_h" << k;
+  csv << "\n";
+  for (const CompareRun& run : result.runs) {
+    for (const StudyEpoch& e : run.epochs) {
+      csv << run.activation << ',' << run.seed << ',' << e.epoch << ',' << e.train_loss << ',' << e.train_accuracy << ',';
+      if (!std::isnan(e.test_loss)) csv << e.test_loss << ',' << e.test_accuracy;
+      else csv << ',';
+      csv << ',' << e.seconds;
+      for (double v : e.grad_norm) csv << ',' << v;
+      for (double v : e.dead_fraction) csv << ',' << v;
+      for (double v : e.saturated_fraction) csv << ',' << v;
+      csv << "\n";
+    }
+  }
+  return csv.str();
+}
+
+// The dead fraction of all hidden units per epoch (layers weighted by size, as in the table), mean over seeds.
+std::vector<double> dead_curve(const CompareResult& result, const std::string& activation) {
+  std::vector<double> sum, count;
+  for (const CompareRun& run : result.runs) {
+    if (run.activation != activation) continue;
+    for (std::size_t e = 0; e < run.epochs.size(); ++e) {
+      if (sum.size() <= e) { sum.push_back(0); count.push_back(0); }
+      const double v = unit_weighted(run.epochs[e].dead_fraction, result.config.base.hidden);
+      if (!std::isnan(v)) { sum[e] += v; count[e] += 1; }
+    }
+  }
+  for (std::size_t e = 0; e < sum.size(); ++e) sum[e] = count[e] > 0 ? sum[e] / count[e] : NAN;
+  return sum;
+}
+
+std::string comparison_svg(const CompareResult& result) {
+  struct Figure { const char* title; const char* y_label; bool log_y; double (*figure)(const StudyEpoch&); };
+  const bool has_test = result.has_test;
+  const Figure figures[] = {
+      {"Training loss", "loss (log scale)", true, [](const StudyEpoch& e) { return e.train_loss; }},
+      {has_test ? "Test accuracy" : "Training accuracy", "accuracy", false,
+       has_test ? +[](const StudyEpoch& e) { return e.test_accuracy; } : +[](const StudyEpoch& e) { return e.train_accuracy; }},
+      {"First-layer gradient norm", "mean ||dL/dW1|| (log scale)", true, [](const StudyEpoch& e) { return e.grad_norm.front(); }},
+      {"Dead hidden units", "fraction of all hidden units", false, nullptr},
+  };
+  std::vector<plot::Panel> panels;
+  for (const Figure& f : figures) {
+    plot::Panel panel;
+    panel.options.title = f.title;
+    panel.options.x_label = "epoch";
+    panel.options.y_label = f.y_label;
+    panel.options.log_y = f.log_y;
+    for (const std::string& activation : result.config.activations) {
+      if (!has_runs(result, activation)) continue;  // not measured: no empty entry in the legend
+      plot::Series series;
+      series.label = activation;
+      series.y = f.figure ? mean_curve(result, activation, f.figure) : dead_curve(result, activation);
+      for (std::size_t e = 0; e < series.y.size(); ++e) series.x.push_back(static_cast<double>(e + 1));
+      panel.options.markers = series.x.size() <= 20;
+      panel.series.push_back(std::move(series));
+    }
+    panels.push_back(std::move(panel));
+  }
+  std::string notes;
+  if (result.config.seeds > 1) {
+    notes = result.interrupted ? "means of the seeds that finished" : "mean of " + std::to_string(result.config.seeds) + " seeds";
+  }
+  if (result.interrupted) notes += (notes.empty() ? "" : "; ") + interrupted_note(result);
+  return plot::figure_svg("How the activations converge" + (notes.empty() ? "" : " (" + notes + ")"), panels, 2);
+}
+
+}  // namespace ember

@@ -22,6 +22,7 @@
 #include "ember/core/engine/activation_ops.hpp"
 #include "ember/core/nn/activation_modules.hpp"
 #include "ember/core/engine/ops.hpp"
+#include "ember/lab/text/tensor_print.hpp"
 
 namespace ember::cli {
 namespace demo {

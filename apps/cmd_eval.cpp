@@ -13,6 +13,7 @@
 #include "ember/lab/data/sha256.hpp"
 #include "ember/lab/io/model_file.hpp"
 #include "ember/core/train/metrics.hpp"
+#include "ember/lab/study/class_report.hpp"
 #include "model_columns.hpp"
 
 namespace ember::cli {
@@ -38,7 +39,7 @@ std::vector<int> labels_as_model_indices(const Dataset& data, const std::vector<
   return y;
 }
 
-void print_report(const Evaluation& e, const std::vector<std::string>& classes, Index samples) {
+void print_report(const Evaluation& e, const ClassReport& report, const std::vector<std::string>& classes, Index samples) {
   std::cout << "samples   " << samples << "\nloss      " << format_fixed(e.loss, 4) << "\naccuracy  "
             << format_fixed(e.accuracy, 4) << "\n\n";
   std::size_t width = 9;
@@ -48,9 +49,9 @@ void print_report(const Evaluation& e, const std::vector<std::string>& classes, 
   std::cout << "class" << "precision  recall  support\n";
   for (std::size_t c = 0; c < classes.size(); ++c) {
     long support = 0;
-    for (long count : e.confusion[c]) support += count;
+    for (long count : report.confusion[c]) support += count;
     std::cout.width(static_cast<std::streamsize>(width));
-    std::cout << classes[c] << format_fixed(e.precision[c], 4) << "     " << format_fixed(e.recall[c], 4) << "  " << support << "\n";
+    std::cout << classes[c] << format_fixed(report.precision[c], 4) << "     " << format_fixed(report.recall[c], 4) << "  " << support << "\n";
   }
   std::cout << "\nconfusion matrix (rows: true class, columns: predicted)\n";
   std::size_t label_width = 0;
@@ -60,7 +61,7 @@ void print_report(const Evaluation& e, const std::vector<std::string>& classes, 
   std::cout << "\n";
   for (std::size_t r = 0; r < classes.size(); ++r) {
     std::cout << std::left << std::setw(static_cast<int>(label_width)) << ("[" + std::to_string(r) + "] " + classes[r]);
-    for (long count : e.confusion[r]) std::cout << std::right << std::setw(8) << count;
+    for (long count : report.confusion[r]) std::cout << std::right << std::setw(8) << count;
     std::cout << "\n";
   }
 }
@@ -199,20 +200,21 @@ int cmd_eval(int argc, char** argv) {
   const std::vector<int> y = labels_as_model_indices(data, info.class_names);
   const int num_classes = static_cast<int>(std::max<std::size_t>(classes.size(), loaded.model->num_classes() == 1 ? 2 : static_cast<std::size_t>(loaded.model->num_classes())));
   while (static_cast<int>(classes.size()) < num_classes) classes.push_back(std::to_string(classes.size()));
-  const Evaluation e = evaluate(*loaded.model, data.X, y, num_classes);
+  const Evaluation e = evaluate(*loaded.model, data.X, y);
+  const ClassReport report = class_report(y, e.predicted, num_classes);
   const std::string rows = "scored " + std::to_string(data.size()) + " rows: " + plan.rows;
   if (args.count("json")) {
     auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
     nlohmann::json out = {{"samples", data.size()}, {"rows", rows}, {"loss", e.loss}, {"accuracy", e.accuracy},
-                          {"classes", classes}, {"confusion", e.confusion}};
+                          {"classes", classes}, {"confusion", report.confusion}};
     for (std::size_t c = 0; c < classes.size(); ++c) {
-      out["precision"].push_back(number(e.precision[c]));
-      out["recall"].push_back(number(e.recall[c]));
+      out["precision"].push_back(number(report.precision[c]));
+      out["recall"].push_back(number(report.recall[c]));
     }
     std::cout << out.dump(2) << "\n";
   } else {
     std::cout << rows << "\n";
-    print_report(e, classes, data.size());
+    print_report(e, report, classes, data.size());
   }
   return 0;
 }

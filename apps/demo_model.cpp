@@ -13,6 +13,7 @@
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/optim.hpp"
 #include "ember/core/engine/ops.hpp"
+#include "ember/lab/text/tensor_print.hpp"
 
 namespace ember::cli::demo {
 

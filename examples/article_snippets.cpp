@@ -11,6 +11,7 @@
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/mymodel.hpp"
 #include "ember/core/engine/ops.hpp"
+#include "ember/lab/text/tensor_print.hpp"
 
 using namespace ember;
 

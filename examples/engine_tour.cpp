@@ -14,6 +14,7 @@
 #include "ember/core/nn/optim.hpp"
 #include "ember/core/nn/sequential.hpp"
 #include "ember/core/engine/ops.hpp"
+#include "ember/lab/text/tensor_print.hpp"
 
 using namespace ember;
 

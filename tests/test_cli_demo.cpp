@@ -14,6 +14,7 @@
 #include "ember/core/engine/activation_ops.hpp"
 #include "ember/core/nn/mymodel.hpp"
 #include "ember/core/engine/ops.hpp"
+#include "ember/lab/text/tensor_print.hpp"
 
 using ember_test::run_ember;
 

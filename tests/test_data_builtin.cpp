@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ember/lab/data/builtin.hpp"
+#include "ember/lab/data/split.hpp"
 #include "ember/lab/data/embedded.hpp"
 #include "test_data_files.hpp"
 

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "ember/lab/data/generators.hpp"
+#include "ember/lab/data/split.hpp"
 
 using namespace ember;
 

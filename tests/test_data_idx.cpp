@@ -6,6 +6,7 @@
 
 #include "ember/lab/data/builtin.hpp"
 #include "ember/lab/data/idx.hpp"
+#include "ember/lab/data/split.hpp"
 #include "test_data_files.hpp"
 
 using namespace ember;

@@ -14,6 +14,7 @@
 
 #include "ember/core/engine/activation_ops.hpp"
 #include "ember/core/engine/ops.hpp"
+#include "ember/lab/text/tensor_print.hpp"
 #include "reference_data.hpp"
 
 using reference::json;

@@ -1,5 +1,5 @@
 // Tensor creation, element access and the node's destructor. The graph machinery is in
-// autograd.cpp, printing in tensor_print.cpp, the ops in ops_*.cpp and activation_ops.cpp.
+// autograd.cpp, the ops in ops_*.cpp and activation_ops.cpp.
 #include "ember/core/engine/tensor.hpp"
 
 #include <sstream>

@@ -131,7 +131,7 @@ FitResult fit(nn::MyModel& model, const Dataset& train, const Dataset& test, con
     stats.train_loss = totals.loss_sum / static_cast<double>(train.size());
     stats.train_accuracy = totals.correct / static_cast<double>(train.size());
     if (test.size() > 0) {
-      const Evaluation eval = evaluate(model, test.X, test.y, train.num_classes());
+      const Evaluation eval = evaluate(model, test.X, test.y);
       stats.test_loss = eval.loss;
       stats.test_accuracy = eval.accuracy;
     }

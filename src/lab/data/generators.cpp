@@ -2,6 +2,7 @@
 // generators.hpp, and then shuffles the rows with the same Generator. Validation errors are
 // DataErrors naming the generator and the bad argument.
 #include "ember/lab/data/generators.hpp"
+#include "ember/lab/data/split.hpp"
 
 #include <cmath>
 #include <string>

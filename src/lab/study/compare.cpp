@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "ember/lab/data/split.hpp"
 #include "ember/lab/monitor/divergence.hpp"
 #include "ember/lab/monitor/observers.hpp"
 

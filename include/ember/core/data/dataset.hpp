@@ -2,8 +2,8 @@
 // X (N x D, rows are samples, float32), class indices y (N, each in 0..C-1), and the names of the
 // classes and features. DataError is the one exception type of the data layer; its message starts
 // with "file:line:column: " wherever a place in a file is at fault.
-// Sources: csv.hpp (files), generators.hpp, idx.hpp (Fashion-MNIST), builtin.hpp (by name).
-// Then: split.hpp (train/test, standardize), loader.hpp (batches).
+// Read loader.hpp next (batches). The lab makes Datasets (lab/data/: CSV files, generators,
+// Fashion-MNIST, built-ins by name) and splits and standardizes them (lab/data/split.hpp).
 #pragma once
 
 #include <stdexcept>
@@ -20,14 +20,6 @@ class DataError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A problem with the options that describe the data, not with the data itself: an unknown dataset,
-// --samples for a dataset that has a fixed size, --dataset and --data together. (The CLI reports it
-// as a usage error.)
-class DataOptionError : public DataError {
- public:
-  using DataError::DataError;
-};
-
 struct Dataset {
   std::string name;
   Matrix X;                                // (N, D)
@@ -39,12 +31,5 @@ struct Dataset {
   Index size() const { return X.rows(); }
   Index num_features() const { return X.cols(); }
 };
-
-// The rows `rows` of `data`, in that order, with the same names (PyTorch's Subset, but a copy:
-// a split's test set then outlives the dataset it came from).
-Dataset subset(const Dataset& data, const std::vector<Index>& rows);
-
-// How many samples of each class: counts[c] for c in 0..C-1.
-std::vector<Index> class_counts(const Dataset& data);
 
 }  // namespace ember

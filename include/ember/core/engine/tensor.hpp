@@ -2,11 +2,11 @@
 // dL/dx for every input x that asked for it (`requires_grad`).
 // Read this first, then autograd.hpp (how ops record themselves and how backward walks the graph),
 // then ops.hpp. Conventions: float32 (see scalar.hpp), rows are samples (`x` is N x D), a Linear
-// weight is [out, in] as in PyTorch. Not here: views, strides, dtypes beyond float32, ranks above 2.
+// weight is [out, in] as in PyTorch. Not here: views, strides, dtypes beyond float32, ranks above 2,
+// printing (the lab's, as PyTorch prints: lab/text/tensor_print.hpp).
 #pragma once
 
 #include <functional>
-#include <iosfwd>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -152,22 +152,5 @@ class NoGradGuard {
   bool previous_;
 };
 bool is_grad_enabled();
-
-// ---- printing, as PyTorch prints ----
-// `sci_mode`: Auto picks scientific notation as PyTorch does (values spanning more than 1000x, or
-// tiny ones); Off is `torch.set_printoptions(sci_mode=False)`.
-enum class SciMode { Auto, Off, On };
-struct PrintOptions {
-  int precision = 4;
-  SciMode sci_mode = SciMode::Auto;
-  int linewidth = 80;
-  Index threshold = 1000;  // more elements than this are summarized with "..."
-  Index edgeitems = 3;
-};
-// Like torch.set_printoptions, this is process-wide: printing is presentation, not computation.
-void set_printoptions(const PrintOptions& options);
-const PrintOptions& printoptions();
-std::string to_string(const Tensor& tensor, const PrintOptions& options);
-std::ostream& operator<<(std::ostream& out, const Tensor& tensor);
 
 }  // namespace ember

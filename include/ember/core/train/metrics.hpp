@@ -1,5 +1,5 @@
-// Measuring a classifier: loss, accuracy, per-class precision and recall, and the confusion matrix,
-// computed without a graph (NoGradGuard).
+// Measuring a classifier: loss and accuracy, computed without a graph (NoGradGuard). The confusion
+// matrix and per-class precision and recall are the lab's (lab/study/class_report.hpp).
 #pragma once
 
 #include <vector>
@@ -14,16 +14,12 @@ struct Evaluation {
   double accuracy = 0;
   Matrix probabilities;            // (N, outputs): the model's forward(), sigmoid or softmax
   std::vector<int> predicted;      // (N) class indices
-  std::vector<std::vector<long>> confusion;  // [true class][predicted class], C x C
-  std::vector<double> precision;   // (C); NaN for a class never predicted
-  std::vector<double> recall;      // (C); NaN for a class absent from the data
 };
 
 // Class indices from outputs: p > 0.5 for one sigmoid column, the arg max of a softmax row otherwise.
 std::vector<int> predict_classes(const Matrix& outputs_or_logits, bool logits);
 
 // Evaluates in chunks of `chunk` rows, so a 10,000-image test set needs no 10,000-row graph.
-Evaluation evaluate(nn::MyModel& model, const Matrix& X, const std::vector<int>& y, int num_classes,
-                    Index chunk = 4096);
+Evaluation evaluate(nn::MyModel& model, const Matrix& X, const std::vector<int>& y, Index chunk = 4096);
 
 }  // namespace ember

@@ -15,6 +15,14 @@
 
 namespace ember {
 
+// A problem with the options that describe the data, not with the data itself: an unknown dataset,
+// --samples for a dataset that has a fixed size, --dataset and --data together. (The CLI reports it
+// as a usage error.)
+class DataOptionError : public DataError {
+ public:
+  using DataError::DataError;
+};
+
 struct DatasetInfo {
   std::string name;
   Index samples;   // default size for generated datasets; the training set for fashion_mnist

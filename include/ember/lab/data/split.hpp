@@ -1,6 +1,7 @@
-// Preparing a dataset for training: a seeded stratified train/test split, and z-score
-// standardization fitted on the training split only (fitting on the test set too would leak it
-// into training). Not here: cross-validation, other scalers. Batching: loader.hpp.
+// Preparing a dataset for training: taking rows, counting classes, a seeded stratified train/test
+// split, and z-score standardization fitted on the training split only (fitting on the test set
+// too would leak it into training). Not here: cross-validation, other scalers. Batching: the core's
+// loader.hpp.
 #pragma once
 
 #include <string>
@@ -11,6 +12,13 @@
 #include "ember/core/engine/random.hpp"
 
 namespace ember {
+
+// The rows `rows` of `data`, in that order, with the same names (PyTorch's Subset, but a copy:
+// a split's test set then outlives the dataset it came from).
+Dataset subset(const Dataset& data, const std::vector<Index>& rows);
+
+// How many samples of each class: counts[c] for c in 0..C-1.
+std::vector<Index> class_counts(const Dataset& data);
 
 // {train, test}: each class split in proportion, round(test_fraction * N) test samples in all
 // (per-class shares rounded by largest remainder). Which samples go where is drawn from `gen`; both

@@ -9,7 +9,7 @@
 #include <ostream>
 #include <sstream>
 
-#include "ember/core/engine/tensor.hpp"
+#include "ember/lab/text/tensor_print.hpp"
 
 namespace ember {
 

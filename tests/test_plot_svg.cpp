@@ -1,4 +1,4 @@
-// Tests for src/lab/plot/svg_scale.cpp and src/lab/plot/svg_plot.cpp: tick choice and labels, escaping, and
+// Tests for src/lab/plot/svg_plot_scale.cpp and src/lab/plot/svg_plot.cpp: tick choice and labels, escaping, and
 // charts that are well-formed XML (checked by the small tag-stack parser below) with one path per
 // series, a legend, broken lines at NaN, and log axes that skip non-positive values.
 #include <cmath>

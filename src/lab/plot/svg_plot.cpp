@@ -1,7 +1,7 @@
 // Drawing line charts as SVG text: axes with gridlines and tick labels, one <path> per series, an
 // optional dot per point, a legend, the title and axis labels. A figure places several charts in a
 // grid. Layout is computed from estimated text widths (0.6 em a character), which is close enough for
-// the sans-serif fonts viewers use. Ticks and escaping are in src/lab/plot/svg_scale.cpp.
+// the sans-serif fonts viewers use. Ticks and escaping are in src/lab/plot/svg_plot_scale.cpp.
 #include <algorithm>
 #include <charconv>
 #include <cmath>

@@ -3,7 +3,7 @@
 // rsvg-convert shows as it is. Colours are the Okabe-Ito palette (safe for colour-blind readers);
 // past eight series the palette repeats with dashed lines. Not here: bar charts, scatter plots,
 // interactive features. Save a chart with write_text_file_atomic (ember/lab/io/atomic_file.hpp).
-// Read src/lab/plot/svg_scale.cpp (ticks, text) and src/lab/plot/svg_plot.cpp (drawing).
+// Read src/lab/plot/svg_plot_scale.cpp (ticks, text) and src/lab/plot/svg_plot.cpp (drawing).
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
 // A training loop written out by hand: the spiral data, a stratified split, standardization, shuffled
 // mini-batches, the article's MyModel, Adam, cross-entropy on the logits, and test accuracy. It is what
-// ember::fit (src/core/train/trainer.cpp) does, minus the diagnostics. Exits 1 below 90% test accuracy.
+// ember::fit (src/core/train/trainer.cpp) does, minus its FitObserver. Exits 1 below 90% test accuracy.
 // Walked through in docs/08-data-and-training.md.
 #include <cstdio>
 #include <vector>

@@ -5,13 +5,13 @@
 
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include "commands.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/data/csv.hpp"
 #include "ember/lab/runtime/process.hpp"
 #include "suggest.hpp"
@@ -146,7 +146,7 @@ DataOptions read_data_options(const cxxopts::ParseResult& args) {
 
 double read_test_split(const cxxopts::ParseResult& args) {
   const double split = args["test-split"].as<double>();
-  if (!(split >= 0 && split < 1)) throw UsageError("--test-split must be in [0, 1), got " + format_fixed(split, 3));
+  if (!(split >= 0 && split < 1)) throw UsageError("--test-split must be in [0, 1), got " + (std::isnan(split) ? "-" : format_fixed(split, 3)));
   return split;
 }
 
@@ -296,13 +296,6 @@ void check_writable_destination(const std::string& path, const char* option) {
   const std::string cannot = std::string(option) + " " + path + ": cannot write into directory " + dir + ": ";
   if (access(dir.c_str(), W_OK) != 0) throw std::runtime_error(cannot + std::strerror(errno));
   if (!std::filesystem::is_directory(dir, ec)) throw std::runtime_error(cannot + std::strerror(ENOTDIR));
-}
-
-std::string format_fixed(double value, int decimals) {
-  if (std::isnan(value)) return "-";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
 }
 
 // ---- usage errors: a misspelt option, a stray word, an empty --hidden ----

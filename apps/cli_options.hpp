@@ -66,6 +66,4 @@ void check_not_empty_hidden(const cxxopts::ParseResult& args);
 // be written: a directory (usage error), or a folder that is missing or not writable.
 void check_writable_destination(const std::string& path, const char* option);
 
-std::string format_fixed(double value, int decimals);  // "0.9333", "nan" -> "-"
-
 }  // namespace ember::cli

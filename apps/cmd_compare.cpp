@@ -10,6 +10,7 @@
 
 #include "cli_options.hpp"
 #include "commands.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/io/atomic_file.hpp"
 #include "ember/lab/monitor/observers.hpp"
 #include "ember/lab/study/compare_report.hpp"
@@ -143,9 +144,9 @@ int cmd_compare(int argc, char** argv) {
     std::ostringstream setup;
     setup << "ember compare: " << (data.dataset.empty() ? data.path : data.dataset) << ", " << prepared.train.size()
           << " training samples, hidden " << args["hidden"].as<std::string>() << ", init " << nn::to_string(b.init_scheme)
-          << ", " << b.optimizer << " lr " << b.lr;
-    if (b.momentum != 0) setup << " momentum " << b.momentum;
-    if (b.weight_decay != 0) setup << " weight decay " << b.weight_decay;
+          << ", " << b.optimizer << " lr " << format_general(b.lr, 6);
+    if (b.momentum != 0) setup << " momentum " << format_general(b.momentum, 6);
+    if (b.weight_decay != 0) setup << " weight decay " << format_general(b.weight_decay, 6);
     setup << ", " << b.epochs << " epochs, batch " << b.batch_size << (config.seeds > 1 ? ", " + std::to_string(config.seeds) + " seeds" : "");
     std::cout << setup.str() << "\n\n";
     std::cout << summary_table(summary, result) << "\n";

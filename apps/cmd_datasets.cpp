@@ -1,12 +1,12 @@
 // ember datasets: the built-in datasets with their size, features, classes and source; with
 // --export NAME FILE.csv, one of them (generated with --samples, --noise, --seed) written as a CSV
 // file that `--data FILE.csv` reads back to the same numbers, bit for bit.
-#include <cstdio>
 #include <iomanip>
 #include <iostream>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/data/csv.hpp"
 #include "ember/lab/data/embedded.hpp"
 #include "ember/lab/io/atomic_file.hpp"
@@ -28,12 +28,8 @@ std::string dataset_csv(const Dataset& data, const std::string& label) {
   std::string csv;
   for (const auto& name : data.feature_names) csv += csv_field(name) + ",";
   csv += csv_field(label) + "\n";
-  char number[32];
   for (Index i = 0; i < data.size(); ++i) {
-    for (Index j = 0; j < data.num_features(); ++j) {
-      std::snprintf(number, sizeof number, "%.9g,", static_cast<double>(data.X(i, j)));
-      csv += number;
-    }
+    for (Index j = 0; j < data.num_features(); ++j) csv += format_general(data.X(i, j), 9) + ",";
     csv += csv_field(data.class_names[static_cast<std::size_t>(data.y[static_cast<std::size_t>(i)])]) + "\n";
   }
   return csv;

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <regex>
@@ -20,6 +19,7 @@
 #include "commands.hpp"
 #include "demo_sections.hpp"
 #include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/core/nn/activation_modules.hpp"
 #include "ember/core/engine/ops.hpp"
 #include "ember/lab/text/tensor_print.hpp"
@@ -41,20 +41,12 @@ std::vector<double> numbers_in(const std::string& text) {
   return numbers;
 }
 
-double round4(double v) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.4f", v);
-  return std::stod(buffer);
-}
+double round4(double v) { return std::stod(format_fixed(v, 4)); }
 
 // "[0.0064, 0.0000, 0.0471, 0.9465]"
 std::string list4(const std::vector<double>& values) {
   std::string text = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.4f", values[i] == 0 ? 0.0 : values[i]);  // no "-0.0000"
-    text += (i ? ", " : "") + std::string(buffer);
-  }
+  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + format_fixed(values[i] == 0 ? 0.0 : values[i], 4);  // no "-0.0000"
   return text + "]";
 }
 
@@ -82,11 +74,7 @@ std::string rounding_note(const std::vector<double>& values) {
   for (double v : values) most = std::max(most, ulps_from_whole(v));
   if (most == 0 || most > 4) return "";
   std::string list;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.9g", values[i]);
-    list += (i ? ", " : "") + std::string(buffer);
-  }
+  for (std::size_t i = 0; i < values.size(); ++i) list += (i ? ", " : "") + format_general(values[i], 9);
   return "the values are [" + list + "],\n      whole only within float32 rounding (" + std::to_string(most) +
          " ulp), so print() shows 4 decimals,\n      as PyTorch would for them; exactly whole values print as `1.`";
 }

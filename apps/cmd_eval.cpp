@@ -6,10 +6,10 @@
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/data/sha256.hpp"
 #include "ember/lab/io/model_file.hpp"
 #include "ember/core/train/metrics.hpp"
@@ -39,9 +39,12 @@ std::vector<int> labels_as_model_indices(const Dataset& data, const std::vector<
   return y;
 }
 
+// Four decimals; "-" for a figure that does not exist (the precision of a class never predicted).
+std::string four(double v) { return std::isnan(v) ? "-" : format_fixed(v, 4); }
+
 void print_report(const Evaluation& e, const ClassReport& report, const std::vector<std::string>& classes, Index samples) {
-  std::cout << "samples   " << samples << "\nloss      " << format_fixed(e.loss, 4) << "\naccuracy  "
-            << format_fixed(e.accuracy, 4) << "\n\n";
+  std::cout << "samples   " << samples << "\nloss      " << four(e.loss) << "\naccuracy  "
+            << four(e.accuracy) << "\n\n";
   std::size_t width = 9;
   for (const auto& name : classes) width = std::max(width, name.size() + 2);
   std::cout << std::left;
@@ -51,7 +54,7 @@ void print_report(const Evaluation& e, const ClassReport& report, const std::vec
     long support = 0;
     for (long count : report.confusion[c]) support += count;
     std::cout.width(static_cast<std::streamsize>(width));
-    std::cout << classes[c] << format_fixed(report.precision[c], 4) << "     " << format_fixed(report.recall[c], 4) << "  " << support << "\n";
+    std::cout << classes[c] << four(report.precision[c]) << "     " << four(report.recall[c]) << "  " << support << "\n";
   }
   std::cout << "\nconfusion matrix (rows: true class, columns: predicted)\n";
   std::size_t label_width = 0;
@@ -69,12 +72,6 @@ void print_report(const Evaluation& e, const ClassReport& report, const std::vec
 }  // namespace
 
 namespace {
-
-std::string fraction_text(double value) {
-  std::ostringstream text;
-  text << value;
-  return text.str();
-}
 
 // Which data eval reads and which of its rows it scores, with the sentence that says so.
 struct EvalPlan {
@@ -114,8 +111,8 @@ EvalPlan plan_evaluation(const cxxopts::ParseResult& args, const ModelInfo& info
     if (same && !explicit_seed) data.seed = trained.seed;
   }
   const std::string name = data.path.empty() ? data.dataset : data.path;
-  const std::string trained_split = "seed " + std::to_string(trained.seed) + ", test split " + fraction_text(trained.test_split);
-  const std::string asked_split = "seed " + std::to_string(data.seed) + ", test split " + fraction_text(read_test_split(args));
+  const std::string trained_split = "seed " + std::to_string(trained.seed) + ", test split " + format_general(trained.test_split, 6);
+  const std::string asked_split = "seed " + std::to_string(data.seed) + ", test split " + format_general(read_test_split(args), 6);
   if (!info.data_recorded) {
     plan.test_split = read_test_split(args);
     plan.rows = "the test rows of " + name + " drawn with " + asked_split +
@@ -128,7 +125,7 @@ EvalPlan plan_evaluation(const cxxopts::ParseResult& args, const ModelInfo& info
   } else if (same) {
     plan.test_split = explicit_split ? read_test_split(args) : trained.test_split;
     plan.rows = "the test rows of " + name + " drawn with seed " + std::to_string(data.seed) + ", test split " +
-                fraction_text(plan.test_split) + " as given (the training run drew " + trained_split +
+                format_general(plan.test_split, 6) + " as given (the training run drew " + trained_split +
                 ", so some of these rows may have been trained on)";
   } else {
     plan.test_split = explicit_split ? read_test_split(args) : 0.0;

@@ -3,10 +3,10 @@
 // the training data and seed — as text, or as JSON with --json.
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/io/model_file.hpp"
 
 namespace ember::cli {
@@ -26,12 +26,6 @@ std::string shape_text(const Tensor& t) {
                       : "[" + std::to_string(t.cols()) + "]";
 }
 
-std::string number_text(double value) {
-  std::ostringstream text;
-  text << value;
-  return text.str();
-}
-
 // One line per encoded column: "color: one-hot, 3 categories (blue, green, red)".
 std::vector<std::string> encoding_lines(const Encoding& encoding) {
   std::vector<std::string> lines;
@@ -42,7 +36,7 @@ std::vector<std::string> encoding_lines(const Encoding& encoding) {
       if (!c.fill_category.empty()) line += ", missing -> " + c.fill_category;
     } else {
       line += "number";
-      if (!std::isnan(c.fill)) line += ", missing -> " + number_text(c.fill) + " (training mean)";
+      if (!std::isnan(c.fill)) line += ", missing -> " + format_general(c.fill, 6) + " (training mean)";
     }
     lines.push_back(line);
   }
@@ -54,8 +48,8 @@ std::string source_text(const ModelInfo& info) {
   const DataRecord& d = info.data;
   std::string text = d.dataset.empty() ? d.path + " (SHA-256 " + d.sha256 + ")" : "built-in " + d.dataset;
   if (!d.dataset.empty() && d.samples >= 0) text += " (samples " + std::to_string(d.samples) + ")";
-  if (!d.dataset.empty() && d.noise >= 0) text += " (noise " + number_text(d.noise) + ")";
-  text += ", " + std::to_string(d.rows) + " rows; seed " + std::to_string(d.seed) + ", test split " + number_text(d.test_split);
+  if (!d.dataset.empty() && d.noise >= 0) text += " (noise " + format_general(d.noise, 6) + ")";
+  text += ", " + std::to_string(d.rows) + " rows; seed " + std::to_string(d.seed) + ", test split " + format_general(d.test_split, 6);
   return text;
 }
 
@@ -149,7 +143,7 @@ int cmd_info(int argc, char** argv) {
     std::cout << "standardization none\n";
   } else {
     std::vector<std::string> mean, stddev;
-    for (std::size_t j = 0; j < info.mean.size(); ++j) mean.push_back(number_text(info.mean[j])), stddev.push_back(number_text(info.stddev[j]));
+    for (std::size_t j = 0; j < info.mean.size(); ++j) mean.push_back(format_general(info.mean[j], 6)), stddev.push_back(format_general(info.stddev[j], 6));
     std::cout << "standardization (x - mean) / std, from the training split\n"
               << "  mean          " << join(mean) << "\n  std           " << join(stddev) << "\n";
   }

@@ -3,11 +3,11 @@
 // Input columns are found by the names the model was trained on (extra columns are ignored; a
 // missing one is an error naming it, never a positional guess) and encoded as training encoded
 // them: the same one-hot categories, the same fill values, then the model's standardization.
-#include <cstdio>
 #include <iostream>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/data/csv.hpp"
 #include "ember/lab/io/atomic_file.hpp"
 #include "ember/lab/io/model_file.hpp"
@@ -38,7 +38,6 @@ std::string predictions_csv(const Matrix& probabilities, const std::vector<std::
   if (probabilities.cols() == 1) csv += "," + csv_field("prob_" + classes[1]);
   else for (const auto& name : classes) csv += "," + csv_field("prob_" + name);
   csv += "\n";
-  char number[32];
   std::size_t next = 0;  // the next row of `probabilities`
   for (Index row = 0; row < rows; ++row) {
     for (const CsvColumn& column : kept) csv += csv_field(column.texts[static_cast<std::size_t>(row)]) + ",";
@@ -51,10 +50,7 @@ std::string predictions_csv(const Matrix& probabilities, const std::vector<std::
     if (probabilities.cols() == 1) best = probabilities(i, 0) > Scalar(0.5) ? 1 : 0;
     else probabilities.row(i).maxCoeff(&best);
     csv += csv_field(classes[static_cast<std::size_t>(best)]);
-    for (Index c = 0; c < probabilities.cols(); ++c) {
-      std::snprintf(number, sizeof number, ",%.6g", static_cast<double>(probabilities(i, c)));
-      csv += number;
-    }
+    for (Index c = 0; c < probabilities.cols(); ++c) csv += "," + format_general(probabilities(i, c), 6);
     csv += "\n";
   }
   return csv;

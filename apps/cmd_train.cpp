@@ -10,6 +10,7 @@
 
 #include "cli_options.hpp"
 #include "commands.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/io/atomic_file.hpp"
 #include "ember/lab/io/model_file.hpp"
 #include "ember/lab/monitor/divergence.hpp"
@@ -26,10 +27,13 @@ const char* train_example =
     "  ember train --data my.csv --target label --activation tanh --hidden 32,16 --log run.csv\n"
     "  ember train --dataset fashion_mnist --epochs 10 --batch-size 128 --json\n";
 
+// Four decimals; "-" for NaN.
+std::string four(double v) { return std::isnan(v) ? "-" : format_fixed(v, 4); }
+
 // "train loss 0.0198 acc 1.0000  test loss 0.1839 acc 0.9333" (no test figures without a test set).
 std::string figures(const EpochStats& s) {
-  std::string text = "train loss " + format_fixed(s.train_loss, 4) + " acc " + format_fixed(s.train_accuracy, 4);
-  if (!std::isnan(s.test_loss)) text += "  test loss " + format_fixed(s.test_loss, 4) + " acc " + format_fixed(s.test_accuracy, 4);
+  std::string text = "train loss " + four(s.train_loss) + " acc " + four(s.train_accuracy);
+  if (!std::isnan(s.test_loss)) text += "  test loss " + four(s.test_loss) + " acc " + four(s.test_accuracy);
   return text;
 }
 
@@ -84,12 +88,12 @@ std::string summary_line(const FitResult& result) {
 std::string log_csv(const std::vector<EpochStats>& epochs) {
   std::ostringstream csv;
   csv << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n";
-  csv.precision(9);
+  const auto number = [](double v) { return format_general(v, 9); };  // nine significant digits
   for (const EpochStats& s : epochs) {
-    csv << s.epoch << ',' << s.train_loss << ',' << s.train_accuracy << ',';
-    if (!std::isnan(s.test_loss)) csv << s.test_loss << ',' << s.test_accuracy;
+    csv << s.epoch << ',' << number(s.train_loss) << ',' << number(s.train_accuracy) << ',';
+    if (!std::isnan(s.test_loss)) csv << number(s.test_loss) << ',' << number(s.test_accuracy);
     else csv << ',';
-    csv << ',' << s.seconds << '\n';
+    csv << ',' << number(s.seconds) << '\n';
   }
   return csv.str();
 }

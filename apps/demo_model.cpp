@@ -10,6 +10,7 @@
 
 #include "demo_sections.hpp"
 #include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/optim.hpp"
 #include "ember/core/engine/ops.hpp"
@@ -23,12 +24,6 @@ constexpr int kClasses = 5;
 constexpr int kSteps = 200;      // full-batch Adam steps per run
 constexpr int kReportEvery = 25;  // a table row every this many steps
 constexpr double kLearningRate = 1e-3;  // Adam's default, as in torch.optim.Adam
-
-std::string fixed4(double v) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.4f", v);
-  return buffer;
-}
 
 // A small separable training set: `n` points in 10 dimensions, class k = i mod 5 centred at 3·e_k
 // (unit vector k) with Gaussian noise of std 0.5 per coordinate: centres 4.2 apart, ≈ 8.5 noise stds.
@@ -101,12 +96,12 @@ void show_faults(std::ostream& out, nn::MyModel& binary_model, nn::MyModel& mult
   out << "(b) multi_model returns softmax probabilities. Trained the usual way, with\n"
          "    nn.CrossEntropyLoss()(multi_model(x), y), they are softmaxed again: the loss applies\n"
          "    log_softmax itself. Even a perfect one-hot row then scores -log(e / (e + C - 1)), so\n"
-      << "    for C = 5 the loss cannot fall below  bound = " << fixed4(bound) << "\n";
+      << "    for C = 5 the loss cannot fall below  bound = " << format_fixed(bound, 4) << "\n";
   const Blobs data = separable_blobs(100, gen);
   nn::MyModel softmax_twice(10, kClasses, gen), from_logits(10, kClasses, gen);
   softmax_twice.load_state_dict(multi_model.state_dict());  // both runs start from multi_model's weights
   from_logits.load_state_dict(multi_model.state_dict());
-  out << "    Two runs from multi_model's weights, " << kSteps << " full-batch Adam steps (lr " << kLearningRate
+  out << "    Two runs from multi_model's weights, " << kSteps << " full-batch Adam steps (lr " << format_general(kLearningRate, 6)
       << ") on 100\n    separable points in 5 clusters. Ember warns about the first on stderr, once: intended.\n";
   const std::vector<double> twice = train(softmax_twice, data, true);
   const std::vector<double> once = train(from_logits, data, false);
@@ -117,13 +112,13 @@ void show_faults(std::ostream& out, nn::MyModel& binary_model, nn::MyModel& mult
   for (int step = 0; step <= kSteps; step += kReportEvery) {
     char row[128];
     const auto at = static_cast<std::size_t>(step);
-    std::snprintf(row, sizeof row, "    %5d   %30s   %22s\n", step, fixed4(twice[at]).c_str(),
-                  fixed4(once[at]).c_str());
+    std::snprintf(row, sizeof row, "    %5d   %30s   %22s\n", step, format_fixed(twice[at], 4).c_str(),
+                  format_fixed(once[at], 4).c_str());
     out << row;
   }
-  out << "final loss, softmax fed to CrossEntropyLoss: " << fixed4(twice.back()) << " (bound " << fixed4(bound)
+  out << "final loss, softmax fed to CrossEntropyLoss: " << format_fixed(twice.back(), 4) << " (bound " << format_fixed(bound, 4)
       << ": it plateaus above)\n"
-      << "final loss, logits fed to CrossEntropyLoss: " << fixed4(once.back()) << " (heading to 0)\n"
+      << "final loss, logits fed to CrossEntropyLoss: " << format_fixed(once.back(), 4) << " (heading to 0)\n"
       << "The fix: give the loss the logits (Ember's MyModel::logits; in PyTorch, return fc3's output\n"
          "and apply softmax only to read probabilities).\n";
 }

@@ -10,6 +10,8 @@
 #include <csignal>
 #include <cstdio>
 
+#include "ember/core/engine/format.hpp"
+
 namespace ember::cli {
 
 namespace {
@@ -55,13 +57,11 @@ std::string train_progress_line(const TrainProgress& p) {
   const double rate = p.seconds > 0 && done > 0 ? done / p.seconds : NAN;  // steps per second
   const int epoch_width = static_cast<int>(std::to_string(p.epochs).size());
   const int batch_width = static_cast<int>(std::to_string(p.batches).size());
-  char head[96], rate_text[32], loss_text[32];
+  char head[96];
   std::snprintf(head, sizeof head, "epoch %*d/%d %s %*ld/%ld", epoch_width, p.epoch, p.epochs,
                 progress_bar(p.batch, p.batches, 20).c_str(), batch_width, static_cast<long>(p.batch), static_cast<long>(p.batches));
-  if (std::isnan(rate)) std::snprintf(rate_text, sizeof rate_text, "-");
-  else std::snprintf(rate_text, sizeof rate_text, rate >= 10 ? "%.0f" : "%.1f", rate);
-  if (std::isnan(p.running_loss)) std::snprintf(loss_text, sizeof loss_text, "-");
-  else std::snprintf(loss_text, sizeof loss_text, "%.4f", p.running_loss);
+  const std::string rate_text = std::isnan(rate) ? "-" : format_fixed(rate, rate >= 10 ? 0 : 1);
+  const std::string loss_text = std::isnan(p.running_loss) ? "-" : format_fixed(p.running_loss, 4);
   return std::string(head) + "  loss " + loss_text + "  " + rate_text + " steps/s  ETA " + format_duration((total - done) / rate);
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/data/idx.hpp"
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/mymodel.hpp"
@@ -74,7 +75,7 @@ void print_ember_breakdown(const Workload& w, const std::string& optimizer, cons
       us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
     }
     std::sort(us.begin(), us.end());
-    std::printf("#breakdown\t%s\t%s\t%s\t%.3f\n", w.name, optimizer.c_str(), name, us[us.size() / 2]);
+    std::printf("#breakdown\t%s\t%s\t%s\t%s\n", w.name, optimizer.c_str(), name, format_fixed(us[us.size() / 2], 3).c_str());
   };
   auto nothing = [] {};
   auto forward_and_loss = [&] { logits = s.forward(); loss = s.loss(logits); };

@@ -12,6 +12,8 @@
 
 #include <sys/resource.h>
 
+#include "ember/core/engine/format.hpp"
+
 // The article's MyModel, D -> H1 -> H2 -> C with ReLU, trained on one fixed batch of N rows.
 struct Workload {
   const char* name;
@@ -107,8 +109,10 @@ inline std::vector<Timing> time_interleaved(const std::vector<Step>& impls, int 
 // impl  workload  optimizer  threads  median_us  q1_us  q3_us  allocs_per_step  rss_growth_kib  faults_per_step
 inline void print_result(const std::string& impl, const std::string& workload, const std::string& optimizer,
                          int threads, const Timing& t) {
-  std::printf("%s\t%s\t%s\t%d\t%.3f\t%.3f\t%.3f\t%.0f\t%ld\t%.1f\n", impl.c_str(), workload.c_str(),
-              optimizer.c_str(), threads, t.median_us, t.q1_us, t.q3_us, t.allocs_per_step, t.rss_growth_kib,
-              t.faults_per_step);
+  using ember::format_fixed;
+  std::printf("%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%ld\t%s\n", impl.c_str(), workload.c_str(),
+              optimizer.c_str(), threads, format_fixed(t.median_us, 3).c_str(), format_fixed(t.q1_us, 3).c_str(),
+              format_fixed(t.q3_us, 3).c_str(), format_fixed(t.allocs_per_step, 0).c_str(), t.rss_growth_kib,
+              format_fixed(t.faults_per_step, 1).c_str());
   std::fflush(stdout);
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "ember/core/engine/autograd.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/core/engine/ops.hpp"
 
 namespace ember {
@@ -121,7 +122,7 @@ Tensor log(const Tensor& x) {
 
 // y = min(max(x, lo), hi);  dx = dy where lo ≤ x ≤ hi, else 0 (PyTorch counts the bounds as inside)
 Tensor clamp(const Tensor& x, Scalar min, Scalar max) {
-  if (min > max) throw std::invalid_argument("clamp: min " + std::to_string(min) + " is above max " + std::to_string(max));
+  if (min > max) throw std::invalid_argument("clamp: min " + format_fixed(min, 6) + " is above max " + format_fixed(max, 6));
   Matrix value = x.value().cwiseMax(min).cwiseMin(max);
   return make_op("clamp", std::move(value), x.shape(), {x}, [min, max](Node& y) {
     const auto& in = y.parents[0]->value.array();

@@ -3,48 +3,32 @@
 #include "ember/core/nn/activation_modules.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <stdexcept>
 
 #include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/engine/format.hpp"
 
 namespace ember::nn {
-
-namespace {
-
-// A number the way Python's repr prints it in PyTorch's module reprs: 0.01, 1.0, 20.
-std::string python_float(Scalar value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", static_cast<double>(value));
-  std::string text = buffer;
-  if (text.find_first_of(".e") == std::string::npos) text += ".0";
-  return text;
-}
-
-}  // namespace
 
 Tensor Sigmoid::forward(const Tensor& input) { return sigmoid(input); }
 Tensor Tanh::forward(const Tensor& input) { return tanh(input); }
 Tensor ReLU::forward(const Tensor& input) { return relu(input); }
 
 Tensor LeakyReLU::forward(const Tensor& input) { return leaky_relu(input, negative_slope_); }
-std::string LeakyReLU::spec() const { return "leaky_relu:" + python_float(negative_slope_); }
-std::string LeakyReLU::extra_repr() const { return "negative_slope=" + python_float(negative_slope_); }
+std::string LeakyReLU::spec() const { return "leaky_relu:" + format_python_float(negative_slope_); }
+std::string LeakyReLU::extra_repr() const { return "negative_slope=" + format_python_float(negative_slope_); }
 
 Tensor GELU::forward(const Tensor& input) { return gelu(input); }
 Tensor SiLU::forward(const Tensor& input) { return silu(input); }
 
 Tensor ELU::forward(const Tensor& input) { return elu(input, alpha_); }
-std::string ELU::spec() const { return "elu:" + python_float(alpha_); }
-std::string ELU::extra_repr() const { return "alpha=" + python_float(alpha_); }
+std::string ELU::spec() const { return "elu:" + format_python_float(alpha_); }
+std::string ELU::extra_repr() const { return "alpha=" + format_python_float(alpha_); }
 
 Tensor Softplus::forward(const Tensor& input) { return softplus(input, beta_, threshold_); }
-std::string Softplus::spec() const { return "softplus:" + python_float(beta_); }
-std::string Softplus::extra_repr() const {
-  char buffer[64];  // PyTorch keeps them as given: Softplus(beta=1, threshold=20)
-  std::snprintf(buffer, sizeof buffer, "beta=%g, threshold=%g", static_cast<double>(beta_),
-                static_cast<double>(threshold_));
-  return buffer;
+std::string Softplus::spec() const { return "softplus:" + format_python_float(beta_); }
+std::string Softplus::extra_repr() const {  // PyTorch keeps them as given: Softplus(beta=1, threshold=20)
+  return "beta=" + format_general(beta_, 6) + ", threshold=" + format_general(threshold_, 6);
 }
 
 Tensor Softmax::forward(const Tensor& input) { return softmax(input, dim_); }

@@ -7,6 +7,7 @@
 
 #include "ember/core/engine/activation_ops.hpp"
 #include "ember/core/engine/autograd.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/core/nn/loss.hpp"
 
 namespace ember::nn {
@@ -50,7 +51,7 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<int>& target, const
                      Scalar label_smoothing) {
   const auto w = check_inputs("cross_entropy", logits, target, weight);
   if (!(label_smoothing >= 0 && label_smoothing <= 1)) {
-    throw std::invalid_argument("cross_entropy: label_smoothing must be in [0, 1], got " + std::to_string(label_smoothing));
+    throw std::invalid_argument("cross_entropy: label_smoothing must be in [0, 1], got " + format_fixed(label_smoothing, 6));
   }
   const Index rows = logits.rows(), classes = logits.cols();
   const Matrix log_p = log_softmax(logits.detach(), 1).value();

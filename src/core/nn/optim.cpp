@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "ember/core/engine/format.hpp"
+
 namespace ember::nn {
 
 namespace {
@@ -22,9 +24,9 @@ void Optimizer::zero_grad() {
 SGD::SGD(std::vector<Tensor> params, Scalar lr, Scalar momentum, Scalar dampening, Scalar weight_decay, bool nesterov)
     : Optimizer(std::move(params)), lr_(lr), momentum_(momentum), dampening_(dampening),
       weight_decay_(weight_decay), nesterov_(nesterov), velocity_(params_.size()) {
-  require(lr >= 0, "SGD: invalid learning rate " + std::to_string(lr) + " (must be >= 0)");
-  require(momentum >= 0, "SGD: invalid momentum " + std::to_string(momentum) + " (must be >= 0)");
-  require(weight_decay >= 0, "SGD: invalid weight_decay " + std::to_string(weight_decay) + " (must be >= 0)");
+  require(lr >= 0, "SGD: invalid learning rate " + format_fixed(lr, 6) + " (must be >= 0)");
+  require(momentum >= 0, "SGD: invalid momentum " + format_fixed(momentum, 6) + " (must be >= 0)");
+  require(weight_decay >= 0, "SGD: invalid weight_decay " + format_fixed(weight_decay, 6) + " (must be >= 0)");
   require(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum requires a momentum and zero dampening");
 }
 
@@ -55,11 +57,11 @@ Adam::Adam(std::vector<Tensor> params, Scalar lr, std::pair<Scalar, Scalar> beta
     : Optimizer(std::move(params)), lr_(lr), beta1_(betas.first), beta2_(betas.second), eps_(eps),
       weight_decay_(weight_decay), decoupled_(decoupled), first_moment_(params_.size()), second_moment_(params_.size()) {
   const char* name = decoupled ? "AdamW" : "Adam";
-  require(lr >= 0, std::string(name) + ": invalid learning rate " + std::to_string(lr) + " (must be >= 0)");
-  require(eps >= 0, std::string(name) + ": invalid eps " + std::to_string(eps) + " (must be >= 0)");
-  require(beta1_ >= 0 && beta1_ < 1, std::string(name) + ": invalid beta1 " + std::to_string(beta1_) + " (must be in [0, 1))");
-  require(beta2_ >= 0 && beta2_ < 1, std::string(name) + ": invalid beta2 " + std::to_string(beta2_) + " (must be in [0, 1))");
-  require(weight_decay >= 0, std::string(name) + ": invalid weight_decay " + std::to_string(weight_decay) + " (must be >= 0)");
+  require(lr >= 0, std::string(name) + ": invalid learning rate " + format_fixed(lr, 6) + " (must be >= 0)");
+  require(eps >= 0, std::string(name) + ": invalid eps " + format_fixed(eps, 6) + " (must be >= 0)");
+  require(beta1_ >= 0 && beta1_ < 1, std::string(name) + ": invalid beta1 " + format_fixed(beta1_, 6) + " (must be in [0, 1))");
+  require(beta2_ >= 0 && beta2_ < 1, std::string(name) + ": invalid beta2 " + format_fixed(beta2_, 6) + " (must be in [0, 1))");
+  require(weight_decay >= 0, std::string(name) + ": invalid weight_decay " + format_fixed(weight_decay, 6) + " (must be >= 0)");
 }
 
 void Adam::step() {

@@ -12,6 +12,7 @@
 #include "ember/lab/data/generators.hpp"
 #include "ember/lab/data/idx.hpp"
 #include "ember/lab/data/split.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/core/engine/random.hpp"
 
 namespace ember {
@@ -255,7 +256,7 @@ DataOptions with_defaults(const DataOptions& options) {
 
 PreparedSplit prepare_split(const DataOptions& options, double test_fraction, const Encoding* fixed) {
   if (!(test_fraction >= 0.0 && test_fraction < 1.0)) {
-    throw DataOptionError("the test split must be in [0, 1), got " + std::to_string(test_fraction));
+    throw DataOptionError("the test split must be in [0, 1), got " + format_fixed(test_fraction, 6));
   }
   check_sources(options);
   PreparedSplit out;

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <string>
 
+#include "ember/core/engine/format.hpp"
+
 namespace ember {
 namespace {
 
@@ -18,7 +20,7 @@ void check_common(const std::string& generator, Index samples, int classes, doub
   require(classes >= 2, generator, "needs at least 2 classes, got " + std::to_string(classes));
   require(samples >= classes, generator, "needs at least one sample per class: " + std::to_string(samples) +
                                              " samples for " + std::to_string(classes) + " classes");
-  require(noise >= 0.0 && std::isfinite(noise), generator, "noise must be >= 0, got " + std::to_string(noise));
+  require(noise >= 0.0 && std::isfinite(noise), generator, "noise must be >= 0, got " + format_fixed(noise, 6));
 }
 
 // An empty (N, D) dataset with names x1..xD and classes "0".."C-1".
@@ -77,7 +79,7 @@ Dataset moons(Index samples, double noise, Generator& gen) {
 
 Dataset circles(Index samples, double noise, Generator& gen, double factor) {
   check_common("circles", samples, 2, noise);
-  require(factor > 0.0 && factor < 1.0, "circles", "factor must be in (0, 1), got " + std::to_string(factor));
+  require(factor > 0.0 && factor < 1.0, "circles", "factor must be in (0, 1), got " + format_fixed(factor, 6));
   Dataset data = make_empty("circles", samples, 2, 2);
   const Index outer = samples / 2, inner = samples - outer;
   for (Index i = 0; i < samples; ++i) {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/io/safetensors.hpp"
 
 namespace ember {
@@ -235,8 +236,8 @@ LoadedModel load_model(const std::string& path, const std::string& activation) {
   // stores a 0), else every standardized input would be infinite or NaN.
   for (std::size_t j = 0; j < info.mean.size(); ++j) {
     if (!std::isfinite(info.mean[j]) || !std::isfinite(info.stddev[j]) || !(info.stddev[j] > 0)) {
-      fail(path, "standardization of input " + std::to_string(j) + " is not usable (mean " + std::to_string(info.mean[j]) +
-                     ", std " + std::to_string(info.stddev[j]) + ")");
+      fail(path, "standardization of input " + std::to_string(j) + " is not usable (mean " + format_fixed(info.mean[j], 6) +
+                     ", std " + format_fixed(info.stddev[j], 6) + ")");
     }
   }
   return loaded;

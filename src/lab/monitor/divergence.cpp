@@ -3,9 +3,10 @@
 #include "ember/lab/monitor/divergence.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <unordered_set>
 #include <vector>
+
+#include "ember/core/engine/format.hpp"
 
 namespace ember {
 
@@ -15,11 +16,7 @@ namespace {
 bool all_finite(const Matrix& m) { return std::isfinite((m.array() * Scalar(0)).sum()); }
 
 // The learning rate to suggest after a divergence: a tenth of the one that failed, written plainly.
-std::string lower_lr(double lr) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", lr / 10);
-  return buffer;
-}
+std::string lower_lr(double lr) { return format_general(lr / 10, 6); }
 
 }  // namespace
 
@@ -36,7 +33,7 @@ void DivergenceCheck::on_step(const Step& step) {
   const std::string bad_gradient = first_non_finite_gradient(model_);
   if (!bad_gradient.empty()) {
     throw TrainingDiverged("the gradient of " + bad_gradient + " became NaN or infinite" + where + " (the loss was " +
-                               std::to_string(loss) + ")" + advice,
+                               format_fixed(loss, 6) + ")" + advice,
                            step.epoch, step.batch);
   }
 }

@@ -3,12 +3,12 @@
 // grid. Layout is computed from estimated text widths (0.6 em a character), which is close enough for
 // the sans-serif fonts viewers use. Ticks and escaping are in src/lab/plot/svg_plot_scale.cpp.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/plot/svg_plot.hpp"
 
 namespace ember::plot {
@@ -29,12 +29,7 @@ constexpr double kTitleFontSize = 15;
 constexpr const char* kFontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
 // A pixel coordinate, 2 decimals, locale-free. Pixels of a chart are far inside +-1e6.
-std::string px(double value) {
-  char buffer[32];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, std::clamp(value, -1e6, 1e6),
-                                 std::chars_format::fixed, 2);
-  return std::string(buffer, end.ptr);
-}
+std::string px(double value) { return format_fixed(std::clamp(value, -1e6, 1e6), 2); }
 
 // Characters, not bytes: a UTF-8 continuation byte does not start a character.
 std::size_t char_count(const std::string& text) {
@@ -124,7 +119,7 @@ void draw_axes(std::ostringstream& out, const Box& box, const Axis& x, const Axi
   }
   for (double tick : x.ticks) draw_grid_line(out, box, x, true, tick, "#d0d0d0", 5);
   for (double tick : y.ticks) draw_grid_line(out, box, y, false, tick, "#d0d0d0", 5);
-  out << "</g>\n<g class=\"tick-labels\" font-size=\"" << kTickFontSize << "\" fill=\"#333333\">\n";
+  out << "</g>\n<g class=\"tick-labels\" font-size=\"" << format_general(kTickFontSize, 6) << "\" fill=\"#333333\">\n";
   for (double tick : x.ticks) {
     out << "<text x=\"" << px(x.to_pixel(tick)) << "\" y=\"" << px(box.bottom + 18) << "\" text-anchor=\"middle\">"
         << xml_escape(x.label(tick)) << "</text>\n";
@@ -182,7 +177,7 @@ double legend_width(const std::vector<Series>& series) {
 
 // To the right of the plotting area, one line sample and label per series.
 void draw_legend(std::ostringstream& out, const std::vector<Series>& series, double left, double top, bool markers) {
-  out << "<g class=\"legend\" font-size=\"" << kFontSize << "\" fill=\"#222222\">\n";
+  out << "<g class=\"legend\" font-size=\"" << format_general(kFontSize, 6) << "\" fill=\"#222222\">\n";
   for (std::size_t i = 0; i < series.size(); ++i) {
     const double y = top + 10 + 20.0 * i;
     out << "<line x1=\"" << px(left) << "\" y1=\"" << px(y) << "\" x2=\"" << px(left + 24) << "\" y2=\"" << px(y)
@@ -202,9 +197,9 @@ void draw_labels(std::ostringstream& out, const ChartOptions& options, const Box
   const double middle_x = (box.left + box.right) / 2, middle_y = (box.top + box.bottom) / 2;
   if (!options.title.empty()) {
     out << "<text class=\"title\" x=\"" << px(middle_x) << "\" y=\"24\" text-anchor=\"middle\" font-size=\""
-        << kTitleFontSize << "\" font-weight=\"bold\">" << xml_escape(options.title) << "</text>\n";
+        << format_general(kTitleFontSize, 6) << "\" font-weight=\"bold\">" << xml_escape(options.title) << "</text>\n";
   }
-  out << "<g font-size=\"" << kFontSize << "\" fill=\"#222222\" text-anchor=\"middle\">\n";
+  out << "<g font-size=\"" << format_general(kFontSize, 6) << "\" fill=\"#222222\" text-anchor=\"middle\">\n";
   if (!options.x_label.empty()) {
     out << "<text class=\"x-label\" x=\"" << px(middle_x) << "\" y=\"" << px(height - 12) << "\">"
         << xml_escape(options.x_label) << "</text>\n";
@@ -284,7 +279,7 @@ std::string figure_svg(const std::string& title, const std::vector<Panel>& panel
   open_document(out, per_row * panel_width, title_height + rows * panel_height);
   if (!title.empty()) {
     out << "<text class=\"figure-title\" x=\"" << px(per_row * panel_width / 2)
-        << "\" y=\"28\" text-anchor=\"middle\" font-size=\"" << kTitleFontSize + 3 << "\" font-weight=\"bold\">"
+        << "\" y=\"28\" text-anchor=\"middle\" font-size=\"" << format_general(kTitleFontSize + 3, 6) << "\" font-weight=\"bold\">"
         << xml_escape(title) << "</text>\n";
   }
   for (std::size_t i = 0; i < panels.size(); ++i) {

@@ -1,13 +1,13 @@
 // The text and number side of the SVG charts: tick positions (linear 1-2-5 steps, log decades),
 // tick labels, and XML escaping. Pure functions, no drawing: src/lab/plot/svg_plot.cpp draws with them.
-// Numbers are formatted with std::to_chars, which ignores the C locale: a German locale must not turn
-// "0.5" into "0,5" inside an SVG.
+// Numbers are formatted by ember/core/engine/format.hpp, which ignores the C locale: a German locale
+// must not turn "0.5" into "0,5" inside an SVG.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/plot/svg_plot.hpp"
 
 namespace ember::plot {
@@ -71,19 +71,17 @@ std::string format_tick(double value, double step) {
   if (!(step > 0.0) || !std::isfinite(step)) step = value == 0.0 ? 1.0 : std::abs(value);
   if (std::abs(value) < step * 1e-9) value = 0.0;
 
-  char buffer[64];
-  std::to_chars_result end{};
+  std::string text;
   const double digits_of_step = std::floor(std::log10(step) + 1e-9);
   if (value != 0.0 && (std::abs(value) >= 1e6 || std::abs(value) < 1e-4)) {
     // Scientific, with as many mantissa digits as the step needs: 2.5e-5 on a 5e-6 step.
     const double exponent = std::floor(std::log10(std::abs(value)));
     const int decimals = static_cast<int>(std::clamp(exponent - digits_of_step, 0.0, 6.0));
-    end = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific, decimals);
+    text = format_scientific(value, decimals);
   } else {
     const int decimals = static_cast<int>(std::clamp(-digits_of_step, 0.0, 10.0));
-    end = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, decimals);
+    text = format_fixed(value, decimals);
   }
-  std::string text(buffer, end.ptr);
   // "2.5e-05" -> "2.5e-5", "1e+06" -> "1e6": shorter, and as readable.
   const auto e = text.find('e');
   if (e != std::string::npos) {

@@ -6,11 +6,11 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <exception>
 #include <mutex>
 #include <thread>
 
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/data/split.hpp"
 #include "ember/lab/monitor/divergence.hpp"
 #include "ember/lab/monitor/observers.hpp"
@@ -35,12 +35,6 @@ double mean_of(const std::vector<double>& values) {
   double sum = 0;
   for (double v : values) sum += v;
   return values.empty() ? NAN : sum / static_cast<double>(values.size());
-}
-
-std::string three_decimals(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.3f", v);
-  return buffer;
 }
 
 // The accuracy that counts: on the test set when there is one.
@@ -226,11 +220,11 @@ Summary summarize(const CompareResult& result) {
     }
     accuracy_target = 0.95 * best;
     summary.target_description = std::string(result.has_test ? "test" : "train") + " accuracy >= " +
-                                 three_decimals(accuracy_target) + " (95% of the best final accuracy)";
+                                 format_fixed(accuracy_target, 3) + " (95% of the best final accuracy)";
   } else if (!std::isnan(config.target_loss)) {
-    summary.target_description = "train loss <= " + three_decimals(config.target_loss);
+    summary.target_description = "train loss <= " + format_fixed(config.target_loss, 3);
   } else {
-    summary.target_description = std::string(result.has_test ? "test" : "train") + " accuracy >= " + three_decimals(accuracy_target);
+    summary.target_description = std::string(result.has_test ? "test" : "train") + " accuracy >= " + format_fixed(accuracy_target, 3);
   }
   summary.accuracy_target = std::isnan(config.target_loss) ? accuracy_target : NAN;
   for (const std::string& activation : config.activations) {

@@ -3,28 +3,19 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/plot/svg_plot.hpp"
 
 namespace ember {
 
 namespace {
 
-std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "-";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
-  return buffer;
-}
+// Table cells: "-" for a missing figure (NaN).
+std::string fixed(double v, int decimals) { return std::isnan(v) ? "-" : format_fixed(v, decimals); }
 
-std::string scientific(double v) {
-  if (std::isnan(v)) return "-";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.2e", v);
-  return buffer;
-}
+std::string scientific(double v) { return std::isnan(v) ? "-" : format_scientific(v, 2); }
 
 // "0.1234" for one seed, "0.1234 ± 0.0012" for several.
 std::string cell(const Stat& s, int seeds, std::string (*format)(double)) {
@@ -36,9 +27,7 @@ std::string four(double v) { return fixed(v, 4); }
 // A ratio that may be tiny (1.6e-07 at depth 8): two significant digits, never rounded to 0.00.
 std::string ratio(double v) {
   if (std::isnan(v)) return "-";
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, v >= 0.01 ? "%.2f" : "%.1e", v);
-  return buffer;
+  return v >= 0.01 ? format_fixed(v, 2) : format_scientific(v, 1);
 }
 std::string percent(double v) { return std::isnan(v) ? "-" : fixed(100 * v, 1) + "%"; }
 std::string one(double v) { return fixed(v, 1); }
@@ -193,7 +182,7 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
 
 std::string comparison_csv(const CompareResult& result) {
   std::ostringstream csv;
-  csv.precision(9);
+  const auto number = [](double v) { return format_general(v, 9); };  // nine significant digits
   const std::size_t layers = result.runs.empty() || result.runs.front().epochs.empty() ? 0 : result.runs.front().epochs.front().grad_norm.size();
   csv << "activation,seed,epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds";
   for (std::size_t k = 1; k <= layers; ++k) csv << ",grad_norm_fc" << k;
@@ -202,13 +191,13 @@ std::string comparison_csv(const CompareResult& result) {
   csv << "\n";
   for (const CompareRun& run : result.runs) {
     for (const StudyEpoch& e : run.epochs) {
-      csv << run.activation << ',' << run.seed << ',' << e.epoch << ',' << e.train_loss << ',' << e.train_accuracy << ',';
-      if (!std::isnan(e.test_loss)) csv << e.test_loss << ',' << e.test_accuracy;
+      csv << run.activation << ',' << run.seed << ',' << e.epoch << ',' << number(e.train_loss) << ',' << number(e.train_accuracy) << ',';
+      if (!std::isnan(e.test_loss)) csv << number(e.test_loss) << ',' << number(e.test_accuracy);
       else csv << ',';
-      csv << ',' << e.seconds;
-      for (double v : e.grad_norm) csv << ',' << v;
-      for (double v : e.dead_fraction) csv << ',' << v;
-      for (double v : e.saturated_fraction) csv << ',' << v;
+      csv << ',' << number(e.seconds);
+      for (double v : e.grad_norm) csv << ',' << number(v);
+      for (double v : e.dead_fraction) csv << ',' << number(v);
+      for (double v : e.saturated_fraction) csv << ',' << number(v);
       csv << "\n";
     }
   }

@@ -5,10 +5,10 @@
 // for character.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <ostream>
 #include <sstream>
 
+#include "ember/core/engine/format.hpp"
 #include "ember/lab/text/tensor_print.hpp"
 
 namespace ember {
@@ -57,19 +57,17 @@ class Formatter {
   }
 
   std::string format_raw(double v) const {
-    char buffer[64];
     if (integer_dtype_) {
-      std::snprintf(buffer, sizeof buffer, "%.0f", v);
+      return format_fixed(v, 0);
     } else if (!std::isfinite(v)) {
-      std::snprintf(buffer, sizeof buffer, "%s", std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf"));
+      return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
     } else if (sci_) {
-      std::snprintf(buffer, sizeof buffer, "%.*e", options_.precision, v);
+      return format_scientific(v, options_.precision);
     } else if (whole_numbers_) {
-      std::snprintf(buffer, sizeof buffer, "%.0f.", v);
+      return format_fixed(v, 0) + ".";
     } else {
-      std::snprintf(buffer, sizeof buffer, "%.*f", options_.precision, v);
+      return format_fixed(v, options_.precision);
     }
-    return buffer;
   }
 
   PrintOptions options_;

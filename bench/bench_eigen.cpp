@@ -104,7 +104,7 @@ struct PlainMlp {
 
 }  // namespace
 
-Step make_eigen_step(const Workload& w, const std::string& optimizer) {
+TimedStep make_eigen_step(const Workload& w, const std::string& optimizer) {
   ember::Generator gen(1);
   struct Setup {
     PlainMlp model;

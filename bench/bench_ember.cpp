@@ -25,7 +25,7 @@ std::unique_ptr<nn::Optimizer> make(const std::string& optimizer, const std::vec
 
 namespace {
 
-// What one Ember step needs, kept alive by the Step that uses it.
+// What one Ember step needs, kept alive by the TimedStep that uses it.
 struct EmberSetup {
   nn::MyModel model;
   Tensor x;
@@ -49,7 +49,7 @@ struct EmberSetup {
 }  // namespace
 
 // The step as a user writes it.
-Step make_ember_step(const Workload& w, const std::string& optimizer, const std::string& activation) {
+TimedStep make_ember_step(const Workload& w, const std::string& optimizer, const std::string& activation) {
   Generator gen(1);
   auto setup = std::make_shared<EmberSetup>(w, optimizer, activation, gen);
   return [setup] {

@@ -13,8 +13,8 @@
 #include "ember/lab/runtime/process.hpp"
 #include "workloads.hpp"
 
-Step make_ember_step(const Workload& w, const std::string& optimizer, const std::string& activation);
-Step make_eigen_step(const Workload& w, const std::string& optimizer);
+TimedStep make_ember_step(const Workload& w, const std::string& optimizer, const std::string& activation);
+TimedStep make_eigen_step(const Workload& w, const std::string& optimizer);
 void print_ember_breakdown(const Workload& w, const std::string& optimizer, const std::string& activation, int steps);
 void bench_ember_epoch(const std::string& optimizer, int threads, int repeats);
 
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     const int steps = std::max(5, static_cast<int>(w.steps * scale));
     for (const std::string& opt : optimizers) {
       std::vector<std::string> names_run;
-      std::vector<Step> steps_run;
+      std::vector<TimedStep> steps_run;
       if (has(impls, "ember")) {
         names_run.push_back(activation == "relu" ? "ember" : "ember-" + activation);
         steps_run.push_back(make_ember_step(w, opt, activation));

@@ -59,7 +59,7 @@ struct Timing {
 };
 
 // One training step of some implementation, owning its model, data and optimizer.
-using Step = std::function<void()>;
+using TimedStep = std::function<void()>;
 
 // Times several implementations of the same step, interleaved: `blocks` rounds, each running every
 // implementation for steps / blocks steps, so a slow spell of the machine (another process, a busy
@@ -67,7 +67,7 @@ using Step = std::function<void()>;
 // Each is warmed up first, and its heap allocations counted over one step. Memory growth and page
 // faults are the whole process's over the second half of the timed steps (the plain-Eigen step
 // allocates nothing): flat memory shows as 0, whatever the heap settled into during the first half.
-inline std::vector<Timing> time_interleaved(const std::vector<Step>& impls, int steps, int warmup, int blocks = 20) {
+inline std::vector<Timing> time_interleaved(const std::vector<TimedStep>& impls, int steps, int warmup, int blocks = 20) {
   std::vector<Timing> timings(impls.size());
   std::vector<std::vector<double>> us(impls.size());
   for (std::size_t k = 0; k < impls.size(); ++k) {

@@ -31,7 +31,7 @@ ember::Tensor article_row_sums() {
   return ember::sum(ember::softmax(ember::Tensor::matrix({{-1, 2, -3, 4}, {5, -6, 7, 10}}), 1), 1);
 }
 
-// The row sums of multi_model's probabilities on x, built from --seed 0 in cmd_demo's order.
+// The row sums of multi_model's probabilities on x, built from --seed 0 in run_article_demo's order.
 ember::Tensor model_row_sums() {
   ember::Generator gen(0);
   ember::nn::MyModel binary_model(10, 1, gen);

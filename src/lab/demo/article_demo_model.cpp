@@ -1,14 +1,14 @@
 // ember demo, article section 4: the article's MyModel, binary and multiclass, run on a random
 // batch; then its two faults, each shown with a short run: forward() reads a `num_classes` that
 // __init__ never stored, and its softmax output is fed to CrossEntropyLoss, which applies softmax
-// again and so cannot reach a loss below −log(e / (e + C − 1)). The command itself: cmd_demo.cpp.
+// again and so cannot reach a loss below −log(e / (e + C − 1)). The rest of the demo: article_demo.cpp.
 #include <cmath>
 #include <cstdio>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include "demo_sections.hpp"
+#include "article_demo_sections.hpp"
 #include "ember/core/engine/activation_ops.hpp"
 #include "ember/core/engine/format.hpp"
 #include "ember/core/nn/loss.hpp"
@@ -16,7 +16,7 @@
 #include "ember/core/engine/ops.hpp"
 #include "ember/lab/text/tensor_print.hpp"
 
-namespace ember::cli::demo {
+namespace ember::demo {
 
 namespace {
 
@@ -123,4 +123,4 @@ void show_faults(std::ostream& out, nn::MyModel& binary_model, nn::MyModel& mult
          "and apply softmax only to read probabilities).\n";
 }
 
-}  // namespace ember::cli::demo
+}  // namespace ember::demo

@@ -1,6 +1,6 @@
-// The pieces of `ember demo`, shared between cmd_demo.cpp (the command, the article's activation
-// and softmax snippets, and the check of each printed line against the article) and demo_model.cpp
-// (the article's MyModel and its two faults). Internal to the ember program: not a library API.
+// The pieces of `ember demo`, shared between article_demo.cpp (the article's activation and softmax
+// snippets, the check of each printed line against the article, the whole run) and
+// article_demo_model.cpp (the article's MyModel and its two faults). Private to src/lab/demo/.
 #pragma once
 
 #include <iosfwd>
@@ -9,7 +9,7 @@
 #include "ember/core/nn/mymodel.hpp"
 #include "ember/core/engine/tensor.hpp"
 
-namespace ember::cli::demo {
+namespace ember::demo {
 
 // A section header: "== [article section 2] The common activations ==".
 void header(std::ostream& out, const std::string& article_section, const std::string& title);
@@ -30,4 +30,4 @@ void show_models(std::ostream& out, nn::MyModel& binary_model, nn::MyModel& mult
 void show_faults(std::ostream& out, nn::MyModel& binary_model, nn::MyModel& multi_model, const Tensor& x,
                  Generator& gen);
 
-}  // namespace ember::cli::demo
+}  // namespace ember::demo

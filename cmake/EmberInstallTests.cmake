@@ -1,0 +1,19 @@
+# ctest's install tests (label "install"; included by CMakeLists.txt with the tests and the install
+# rules), each a run of scripts/test_install.sh, which says what it checks:
+#   install_package           cmake --install of this build into a temporary prefix, bin/ember
+#                             --version, then tests/consumer/ built against the prefix by
+#                             find_package(Ember) and by pkg-config, and its programs run;
+#   install_add_subdirectory  tests/consumer/ built with this source tree as a subdirectory.
+# Each works in its own folder of the build, install-test-<mode>/ (removed when it passes), and
+# downloads nothing. Both compile, so each takes the two processors ctest -j2 has (about a minute
+# each here) and starts first (COST), not last.
+if(NOT EMBER_IS_TOP_LEVEL)
+  return()
+endif()
+foreach(ember_install_mode package add_subdirectory)
+  add_test(NAME install_${ember_install_mode}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/scripts/test_install.sh ${ember_install_mode}
+                   ${CMAKE_CURRENT_BINARY_DIR} ${CMAKE_CURRENT_BINARY_DIR}/install-test-${ember_install_mode})
+  set_tests_properties(install_${ember_install_mode} PROPERTIES
+                       LABELS install TIMEOUT 400 PROCESSORS 2 COST 10000)
+endforeach()

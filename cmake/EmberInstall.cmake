@@ -74,9 +74,9 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/cmake/EmberConfig.cmake
 # ---- pkg-config: ember-core.pc and ember-lab.pc ----
 # One file per library, as in CMake: `pkg-config --cflags --libs ember-core` (the core alone) or
 # ember-lab (the lab, which Requires ember-core). Flags that must match between the library and the
-# program (-march=native: see ember_core in CMakeLists.txt; EIGEN_USE_BLAS) are in Cflags. A static
-# library's own dependencies are in Libs/Requires, not the .private fields, since plain
-# `pkg-config --libs` must link it.
+# program (-march=native and the sanitizers: see ember_core in CMakeLists.txt; EIGEN_USE_BLAS) are
+# in Cflags. A static library's own dependencies are in Libs/Requires, not the .private fields,
+# since plain `pkg-config --libs` must link it.
 set(EMBER_PC_CORE_CFLAGS "${OpenMP_CXX_FLAGS}")
 set(EMBER_PC_CORE_LIBS "${OpenMP_CXX_FLAGS}")
 if(EMBER_NATIVE)
@@ -96,6 +96,7 @@ if(EMBER_CONFIG_OPENBLAS_LIBRARY)
   string(APPEND EMBER_PC_CORE_LIBS " ${EMBER_CONFIG_OPENBLAS_LIBRARY}")
 endif()
 if(EMBER_SANITIZE)
+  string(APPEND EMBER_PC_CORE_CFLAGS " -fsanitize=address,undefined")
   string(APPEND EMBER_PC_CORE_LIBS " -fsanitize=address,undefined")
 endif()
 if(EMBER_CONFIG_STATIC_LAB)

@@ -14,9 +14,10 @@
 #     the build, and the installed package's test builds a program with it.
 # The consumer is compiled by BUILD_DIR's compiler (and, as a subdirectory, with its EMBER_NATIVE and
 # EMBER_OPENBLAS); CMAKE_ARGS go to the consumer's configure step too. Everything is written under
-# WORK_DIR (removed first, and again when the check passes; kept for a look when it
-# fails). Nothing else is written, except the install manifest that `cmake --install` always leaves
-# in BUILD_DIR. Nothing is downloaded. Options: EMBER_TEST_JOBS (build jobs, default 2).
+# WORK_DIR (removed first, and again when the check passes; kept for a look when it fails). Nothing
+# else is written, except the install manifest that `cmake --install` always writes into BUILD_DIR
+# (install_manifest.txt; nothing reads it). Nothing is downloaded.
+# Options: EMBER_TEST_JOBS (build jobs, default 2), EMBER_TEST_SUBDIR_LAB (above).
 set -euo pipefail
 mode="$1"
 build_dir="$(cd "$2" && pwd)"
@@ -128,8 +129,9 @@ package)
     # shellcheck disable=SC2207
     flags=($(pkg-config --print-errors --cflags --libs "$package")) || fail "pkg-config --cflags --libs $package failed"
     echo "pkg-config --cflags --libs $package: ${flags[*]}"
+    # The run path: for a shared Ember (-DBUILD_SHARED_LIBS=ON), outside the loader's search path.
     run "$work/pkg-config.$package.log" "$cxx" -std=c++17 -O2 -Wall -Wextra -Wpedantic -Werror \
-        "$source_dir/tests/consumer/$source.cpp" -o "$work/pc_$source" "${flags[@]}"
+        "$source_dir/tests/consumer/$source.cpp" -o "$work/pc_$source" "${flags[@]}" -Wl,-rpath,"$prefix/$libdir"
     warning_free "$work/pkg-config.$package.log"
     passes "$work/pc_$source" "$what"
   done
@@ -140,12 +142,13 @@ add_subdirectory)
       -DCONSUMER_EMBER_SOURCE_DIR="$source_dir" -DCONSUMER_WERROR=ON -DCMAKE_CXX_COMPILER="$cxx" \
       -DEMBER_NATIVE="$(cached EMBER_NATIVE)" -DEMBER_OPENBLAS="$(cached EMBER_OPENBLAS)" "${consumer_args[@]}"
   targets=(consumer_core)
-  [ "${EMBER_TEST_SUBDIR_LAB:-0}" = 1 ] && targets+=(consumer_lab)
+  lab="${EMBER_TEST_SUBDIR_LAB:-0}"
+  if [ "$lab" = 1 ]; then targets+=(consumer_lab); fi
   run "$work/build.log" cmake --build "$consumer" -j "$jobs" --target "${targets[@]}"
   warning_free "$work/build.log"
   echo "add_subdirectory(Ember): ${targets[*]} built"
   passes "$consumer/consumer_core" core
-  [ "${EMBER_TEST_SUBDIR_LAB:-0}" = 1 ] && passes "$consumer/consumer_lab" lab
+  if [ "$lab" = 1 ]; then passes "$consumer/consumer_lab" lab; fi
   ;;
 *)
   echo "usage: $0 package|add_subdirectory BUILD_DIR WORK_DIR [CMAKE_ARGS...]" >&2

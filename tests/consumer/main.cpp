@@ -1,9 +1,14 @@
 // A program of your own that uses Ember's core (Ember::core, or pkg-config's ember-core): the
 // article's MyModel, Adam and cross-entropy by hand on a dataset written out here, then the same data
-// through fit(). Exits 1 unless the loss falls both ways. Built by ctest against an installed Ember
+// through fit(). Exits 1 unless the loss falls both ways, or if linking Ember changed a process-wide
+// setting (the thread count of Eigen's products) before main(). Built by ctest against an installed Ember
 // and by add_subdirectory (tests/consumer/CMakeLists.txt, cmake/EmberInstallTests.cmake).
 #include <cstdio>
 #include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "ember/core/data/dataset.hpp"
 #include "ember/core/engine/random.hpp"
@@ -15,6 +20,15 @@
 
 int main() {
   using namespace ember;
+#ifdef _OPENMP
+  // Eigen's default is OpenMP's; Ember's library sets nothing global (tune_process() is the
+  // program's to call).
+  if (Eigen::nbThreads() != omp_get_max_threads()) {
+    std::printf("ember core consumer: FAILED (Eigen uses %d threads before main, OpenMP's default is %d)\n",
+                Eigen::nbThreads(), omp_get_max_threads());
+    return 1;
+  }
+#endif
   // Two classes of four points each: class 1 above the line x1 + x2 = 1, class 0 below it.
   Dataset data;
   data.name = "by hand";

@@ -16,23 +16,28 @@
 #include "ember/lab/runtime/process.hpp"
 #include "suggest.hpp"
 
-
 namespace ember::cli {
 
 namespace {
 
 // Where the data comes from: every command that reads a dataset (train, eval, compare).
 void add_source_options(cxxopts::Options& options) {
+  // clang-format off
   options.add_options("Data")
       ("dataset", "built-in dataset (see 'ember datasets')", cxxopts::value<std::string>())
       ("data", "CSV file with a header row (separated by commas, semicolons or tabs)", cxxopts::value<std::string>())
-      ("target", "label column of --data: a header name or 0-based index (default: the last column)", cxxopts::value<std::string>())
-      ("sep", "separator of --data: ',', ';', tab or any one character (default: detected from the header)", cxxopts::value<std::string>())
-      ("test-split", "fraction held out for testing; 0 trains on everything", cxxopts::value<double>()->default_value("0.2"))
+      ("target", "label column of --data: a header name or 0-based index (default: the last column)",
+       cxxopts::value<std::string>())
+      ("sep", "separator of --data: ',', ';', tab or any one character (default: detected from the header)",
+       cxxopts::value<std::string>())
+      ("test-split", "fraction held out for testing; 0 trains on everything",
+       cxxopts::value<double>()->default_value("0.2"))
       ("samples", "generated datasets: number of samples", cxxopts::value<long>())
       ("noise", "generated datasets: noise level", cxxopts::value<double>())
       ("data-dir", "folder of Fashion-MNIST's IDX .gz files", cxxopts::value<std::string>())
-      ("seed", "seed for everything random: data, split, weights, shuffling", cxxopts::value<std::uint64_t>()->default_value("0"));
+      ("seed", "seed for everything random: data, split, weights, shuffling",
+       cxxopts::value<std::uint64_t>()->default_value("0"));
+  // clang-format on
 }
 
 }  // namespace
@@ -58,22 +63,30 @@ std::string read_activation_option(const cxxopts::ParseResult& args) {
 
 void add_data_options(cxxopts::Options& options) {
   add_source_options(options);
+  // clang-format off
   options.add_options("Columns of --data")
       ("features", "only these columns are features, in this order (comma-separated)", cxxopts::value<std::string>())
       ("ignore", "columns that are not features (comma-separated), e.g. an ID", cxxopts::value<std::string>())
-      ("categorical", "columns to one-hot encode even though they hold numbers (text columns always are)", cxxopts::value<std::string>())
-      ("missing", "missing values (empty, NA, NaN, ?): error (stop), drop (the rows), mean (fill with the training mean)",
+      ("categorical", "columns to one-hot encode even though they hold numbers (text columns always are)",
+       cxxopts::value<std::string>())
+      ("missing", "missing values (empty, NA, NaN, ?): error (stop), drop (the rows), "
+                  "mean (fill with the training mean)",
        cxxopts::value<std::string>()->default_value("error"))
-      ("unknown", "a category unseen in training: error, or ignore (all zeros)", cxxopts::value<std::string>()->default_value("error"))
+      ("unknown", "a category unseen in training: error, or ignore (all zeros)",
+       cxxopts::value<std::string>()->default_value("error"))
       ("allow-many-classes", "accept a target with fractions or more distinct values than a tenth of the rows")
       ("standardize", "z-score features with the training split's mean and std (default)")
       ("no-standardize", "use the features as they are");
+  // clang-format on
 }
 
 void add_eval_data_options(cxxopts::Options& options) {
   add_source_options(options);
+  // clang-format off
   options.add_options("Columns of --data")
-      ("unknown", "a category unseen in training: error, or ignore (all zeros)", cxxopts::value<std::string>()->default_value("error"));
+      ("unknown", "a category unseen in training: error, or ignore (all zeros)",
+       cxxopts::value<std::string>()->default_value("error"));
+  // clang-format on
 }
 
 char parse_separator(const std::string& text) {
@@ -91,25 +104,33 @@ UnknownCategories parse_unknown(const std::string& text) {
 }
 
 void add_model_options(cxxopts::Options& options) {
+  // clang-format off
   options.add_options("Model")
       ("activation", "hidden activation: sigmoid, tanh, relu, leaky_relu[:slope], gelu, silu, elu[:alpha], softplus",
        cxxopts::value<std::string>()->default_value("relu"))
-      ("hidden", "hidden layer sizes, comma-separated (the article's: 64,32)", cxxopts::value<std::string>()->default_value("64,32"))
+      ("hidden", "hidden layer sizes, comma-separated (the article's: 64,32)",
+       cxxopts::value<std::string>()->default_value("64,32"))
       ("classes", "model outputs: default infers (2 classes -> one sigmoid output); 2 forces a 2-way softmax",
        cxxopts::value<int>())
-      ("init-scheme", "initial weights: default (PyTorch's Linear), he or xavier", cxxopts::value<std::string>()->default_value("default"));
+      ("init-scheme", "initial weights: default (PyTorch's Linear), he or xavier",
+       cxxopts::value<std::string>()->default_value("default"));
+  // clang-format on
 }
 
 void add_training_options(cxxopts::Options& options) {
+  // clang-format off
   options.add_options("Training")
       ("epochs", "passes over the training set", cxxopts::value<int>()->default_value("100"))
-      ("batch-size", "samples per step (above the dataset size: full batch)", cxxopts::value<long>()->default_value("32"))
+      ("batch-size", "samples per step (above the dataset size: full batch)",
+       cxxopts::value<long>()->default_value("32"))
       ("optimizer", "sgd, adam or adamw", cxxopts::value<std::string>()->default_value("adam"))
       ("lr", "learning rate", cxxopts::value<double>()->default_value("0.001"))
       ("momentum", "SGD momentum", cxxopts::value<double>()->default_value("0"))
-      ("weight-decay", "L2 penalty (adamw: decoupled decay, default 0.01)", cxxopts::value<double>()->default_value("0"))
+      ("weight-decay", "L2 penalty (adamw: decoupled decay, default 0.01)",
+       cxxopts::value<double>()->default_value("0"))
       ("no-shuffle", "batches in file order, like PyTorch's DataLoader(shuffle=False)")
       ("threads", "threads for matrix products", cxxopts::value<int>()->default_value("1"));
+  // clang-format on
 }
 
 DataOptions read_data_options(const cxxopts::ParseResult& args) {
@@ -135,18 +156,25 @@ DataOptions read_data_options(const cxxopts::ParseResult& args) {
   if (args.count("ignore")) data.csv.ignore = split_list(args["ignore"].as<std::string>());
   if (args.count("categorical")) data.csv.categorical = split_list(args["categorical"].as<std::string>());
   if (args.count("missing")) {
-    try { data.missing = parse_missing_values(args["missing"].as<std::string>()); } catch (const std::invalid_argument& e) { throw UsageError(e.what()); }
+    try {
+      data.missing = parse_missing_values(args["missing"].as<std::string>());
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
   }
   if (args.count("unknown")) data.unknown = parse_unknown(args["unknown"].as<std::string>());
   data.allow_many_classes = args.count("allow-many-classes") > 0;
-  const bool csv_only = args.count("sep") || args.count("features") || args.count("ignore") || args.count("categorical");
-  if (csv_only && data.path.empty()) throw UsageError("--sep, --features, --ignore and --categorical apply to --data FILE.csv only");
+  const bool csv_only =
+      args.count("sep") || args.count("features") || args.count("ignore") || args.count("categorical");
+  if (csv_only && data.path.empty())
+    throw UsageError("--sep, --features, --ignore and --categorical apply to --data FILE.csv only");
   return data;
 }
 
 double read_test_split(const cxxopts::ParseResult& args) {
   const double split = args["test-split"].as<double>();
-  if (!(split >= 0 && split < 1)) throw UsageError("--test-split must be in [0, 1), got " + (std::isnan(split) ? "-" : format_fixed(split, 3)));
+  if (!(split >= 0 && split < 1))
+    throw UsageError("--test-split must be in [0, 1), got " + (std::isnan(split) ? "-" : format_fixed(split, 3)));
   return split;
 }
 
@@ -157,7 +185,11 @@ std::vector<Index> parse_hidden(const std::string& text) {
   while (std::getline(stream, item, ',')) {
     std::size_t used = 0;
     long value = 0;
-    try { value = std::stol(item, &used); } catch (const std::exception&) { used = 0; }
+    try {
+      value = std::stol(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
     if (used == 0 || used != item.size() || value < 1) {
       throw UsageError("--hidden: \"" + item + "\" is not a positive layer size (expected e.g. 64,32)");
     }
@@ -243,8 +275,10 @@ std::string describe_data(const PreparedData& prepared, const DataOptions& data)
   }
   line += ", " + std::to_string(prepared.train.num_classes()) + " classes";
   if (!prepared.target_name.empty()) line += " (target \"" + prepared.target_name + "\")";
-  if (prepared.dropped_rows > 0) line += "; dropped " + std::to_string(prepared.dropped_rows) + " rows with missing values";
-  if (!encoding.empty() && encoding.missing == MissingValues::mean) line += "; missing values filled with the training means";
+  if (prepared.dropped_rows > 0)
+    line += "; dropped " + std::to_string(prepared.dropped_rows) + " rows with missing values";
+  if (!encoding.empty() && encoding.missing == MissingValues::mean)
+    line += "; missing values filled with the training means";
   return line;
 }
 
@@ -261,12 +295,13 @@ std::string name_bad_value(const std::string& message, int argc, char** argv) {
   for (int i = 1; i < argc && option.empty(); ++i) {
     const std::string arg = argv[i];
     const auto equals = arg.find('=');
-    if (arg.rfind("--", 0) == 0 && equals != std::string::npos && arg.substr(equals + 1) == value) option = arg.substr(0, equals);
+    if (arg.rfind("--", 0) == 0 && equals != std::string::npos && arg.substr(equals + 1) == value)
+      option = arg.substr(0, equals);
     else if (arg.rfind("-", 0) == 0 && i + 1 < argc && argv[i + 1] == value) option = arg;
   }
   if (option.empty()) return message;
-  const bool whole = option == "--epochs" || option == "--batch-size" || option == "--samples" || option == "--threads" ||
-                     option == "--seeds" || option == "--classes" || option == "--jobs";
+  const bool whole = option == "--epochs" || option == "--batch-size" || option == "--samples" ||
+                     option == "--threads" || option == "--seeds" || option == "--classes" || option == "--jobs";
   const char* expected = option == "--seed" ? "a whole number >= 0" : whole ? "a whole number" : "a number";
   return option + ": expected " + expected + ", got \"" + value + "\"";
 }
@@ -290,7 +325,8 @@ cxxopts::ParseResult parse_or_usage(cxxopts::Options& options, int argc, char** 
 
 void check_writable_destination(const std::string& path, const char* option) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw UsageError(std::string(option) + " " + path + ": is a directory, expected a file name");
+  if (std::filesystem::is_directory(path, ec))
+    throw UsageError(std::string(option) + " " + path + ": is a directory, expected a file name");
   const auto slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   const std::string cannot = std::string(option) + " " + path + ": cannot write into directory " + dir + ": ";
@@ -306,7 +342,8 @@ namespace {
 std::vector<std::string> long_option_names(const cxxopts::Options& options) {
   std::vector<std::string> names;
   for (const std::string& group : options.groups()) {
-    for (const cxxopts::HelpOptionDetails& option : options.group_help(group).options) names.insert(names.end(), option.l.begin(), option.l.end());
+    for (const cxxopts::HelpOptionDetails& option : options.group_help(group).options)
+      names.insert(names.end(), option.l.begin(), option.l.end());
   }
   return names;
 }
@@ -347,7 +384,8 @@ std::string unexpected_argument_message(const cxxopts::Options& options, const s
 
 void check_not_empty_hidden(const cxxopts::ParseResult& args) {
   if (args.count("hidden") && args["hidden"].as<std::string>().empty()) {
-    throw UsageError("--hidden: give at least one hidden layer size (e.g. 64,32): the model's activation sits between layers");
+    throw UsageError(
+        "--hidden: give at least one hidden layer size (e.g. 64,32): the model's activation sits between layers");
   }
 }
 

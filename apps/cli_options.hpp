@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "ember/core/train/trainer.hpp"
 #include "ember/lab/data/builtin.hpp"
 #include "ember/lab/data/split.hpp"
-#include "ember/core/train/trainer.hpp"
 
 namespace ember::cli {
 
@@ -17,7 +17,7 @@ namespace ember::cli {
 void add_data_options(cxxopts::Options& options);
 // eval: the data's source only (the model says which columns it reads and how).
 void add_eval_data_options(cxxopts::Options& options);
-char parse_separator(const std::string& text);          // "," ";" "tab" "|"
+char parse_separator(const std::string& text);             // "," ";" "tab" "|"
 UnknownCategories parse_unknown(const std::string& text);  // "error" "ignore"
 void add_model_options(cxxopts::Options& options);
 void add_training_options(cxxopts::Options& options);

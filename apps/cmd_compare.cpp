@@ -25,32 +25,42 @@ nlohmann::json stat_json(const Stat& s) {
   return {{"mean", s.mean}, {"std", s.std}};
 }
 
-nlohmann::json result_json(const Summary& summary, const CompareResult& result, const std::vector<std::string>& sentences) {
+nlohmann::json result_json(const Summary& summary, const CompareResult& result,
+                           const std::vector<std::string>& sentences) {
   nlohmann::json out;
   out["interrupted"] = result.interrupted;  // then "runs" holds the finished ones only
   out["runs_planned"] = result.planned_runs;
   out["target"] = summary.target_description;
   out["findings"] = sentences;
   for (const ActivationSummary& r : summary.rows) {
-    out["summary"].push_back({{"activation", r.activation}, {"final_train_loss", stat_json(r.final_train_loss)},
+    out["summary"].push_back({{"activation", r.activation},
+                              {"final_train_loss", stat_json(r.final_train_loss)},
                               {"final_train_accuracy", stat_json(r.final_train_accuracy)},
                               {"final_test_accuracy", stat_json(r.final_test_accuracy)},
-                              {"epochs_to_target", stat_json(r.epochs_to_target)}, {"seeds_reached", r.seeds_reached},
+                              {"epochs_to_target", stat_json(r.epochs_to_target)},
+                              {"seeds_reached", r.seeds_reached},
                               {"first_layer_grad_norm", stat_json(r.first_layer_grad_norm)},
                               {"grad_ratio_first_to_last", stat_json(r.grad_ratio)},
                               {"dead_fraction", stat_json(r.dead_fraction)},
-                              {"saturated_fraction", stat_json(r.saturated_fraction)}, {"seconds", stat_json(r.seconds)}});
+                              {"saturated_fraction", stat_json(r.saturated_fraction)},
+                              {"seconds", stat_json(r.seconds)}});
   }
   auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
   for (const CompareRun& run : result.runs) {
     nlohmann::json epochs = nlohmann::json::array();
     for (const StudyEpoch& e : run.epochs) {
-      epochs.push_back({{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"train_accuracy", e.train_accuracy},
-                        {"test_loss", number(e.test_loss)}, {"test_accuracy", number(e.test_accuracy)},
-                        {"grad_norm", e.grad_norm}, {"dead_fraction", e.dead_fraction},
-                        {"saturated_fraction", e.saturated_fraction}, {"seconds", e.seconds}});
+      epochs.push_back({{"epoch", e.epoch},
+                        {"train_loss", e.train_loss},
+                        {"train_accuracy", e.train_accuracy},
+                        {"test_loss", number(e.test_loss)},
+                        {"test_accuracy", number(e.test_accuracy)},
+                        {"grad_norm", e.grad_norm},
+                        {"dead_fraction", e.dead_fraction},
+                        {"saturated_fraction", e.saturated_fraction},
+                        {"seconds", e.seconds}});
     }
-    out["runs"].push_back({{"activation", run.activation}, {"seed", run.seed}, {"seconds", run.seconds}, {"epochs", epochs}});
+    out["runs"].push_back(
+        {{"activation", run.activation}, {"seed", run.seed}, {"seconds", run.seconds}, {"epochs", epochs}});
   }
   return out;
 }
@@ -64,23 +74,30 @@ int default_jobs(int threads) {
 }  // namespace
 
 int cmd_compare(int argc, char** argv) {
-  cxxopts::Options options("ember compare",
-                           "Train one model per activation -- same initial weights, same batches, same optimizer -- and compare "
-                           "how they converge: loss, accuracy, gradient norms per layer, dead and saturated units.");
+  cxxopts::Options options(
+      "ember compare",
+      "Train one model per activation -- same initial weights, same batches, same optimizer -- and compare "
+      "how they converge: loss, accuracy, gradient norms per layer, dead and saturated units.");
   add_data_options(options);
   add_model_options(options);
   add_training_options(options);
+  // clang-format off
   options.add_options("Compare")
-      ("activations", "activations to compare, comma-separated", cxxopts::value<std::string>()->default_value("sigmoid,tanh,relu,leaky_relu"))
-      ("seeds", "repeat for this many seeds (--seed, --seed + 1, ...) and report mean ± std", cxxopts::value<int>()->default_value("1"))
+      ("activations", "activations to compare, comma-separated",
+       cxxopts::value<std::string>()->default_value("sigmoid,tanh,relu,leaky_relu"))
+      ("seeds", "repeat for this many seeds (--seed, --seed + 1, ...) and report mean ± std",
+       cxxopts::value<int>()->default_value("1"))
       ("jobs", "runs to train at once, each on its own thread (default: one per CPU core, divided by --threads); "
                "the figures do not depend on it", cxxopts::value<int>())
       ("target-loss", "'epochs to target': first epoch with train loss at or below this", cxxopts::value<double>())
-      ("target-accuracy", "'epochs to target': first epoch with test (else train) accuracy at or above this (default: 95% of the best final)", cxxopts::value<double>())
+      ("target-accuracy", "'epochs to target': first epoch with test (else train) accuracy at or above this "
+                          "(default: 95% of the best final)",
+       cxxopts::value<double>())
       ("csv", "write the long table (activation, seed, epoch) here", cxxopts::value<std::string>())
       ("plot", "write an SVG figure here (loss, accuracy, gradient norm, dead units)", cxxopts::value<std::string>())
       ("json", "print the results as JSON instead of the table")
       ("h,help", "show this help");
+  // clang-format on
   const auto args = parse_or_usage(options, argc, argv);
   if (args.count("help")) {
     std::cout << options.help()
@@ -102,7 +119,8 @@ int cmd_compare(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  if (args.count("target-loss") && args.count("target-accuracy")) throw UsageError("give --target-loss or --target-accuracy, not both");
+  if (args.count("target-loss") && args.count("target-accuracy"))
+    throw UsageError("give --target-loss or --target-accuracy, not both");
   if (args.count("target-loss")) config.target_loss = args["target-loss"].as<double>();
   if (args.count("target-accuracy")) config.target_accuracy = args["target-accuracy"].as<double>();
   const std::string csv_path = args.count("csv") ? args["csv"].as<std::string>() : "";
@@ -110,7 +128,8 @@ int cmd_compare(int argc, char** argv) {
   if (!csv_path.empty()) check_writable_destination(csv_path, "--csv");
   if (!plot_path.empty()) check_writable_destination(plot_path, "--plot");
 
-  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.base.classes.value_or(-1));
+  PreparedData prepared =
+      prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.base.classes.value_or(-1));
   try {
     output_units(prepared.train.num_classes(), config.base.classes.value_or(-1));
   } catch (const std::invalid_argument& e) {
@@ -124,7 +143,8 @@ int cmd_compare(int argc, char** argv) {
   const CompareResult result = run_comparison(
       prepared.train, prepared.test, config,
       [&](const std::string& activation, std::uint64_t seed, int number, int total) {
-        current = "run " + std::to_string(number) + "/" + std::to_string(total) + " " + activation + " seed " + std::to_string(seed);
+        current = "run " + std::to_string(number) + "/" + std::to_string(total) + " " + activation + " seed " +
+                  std::to_string(seed);
         if (!progress.enabled()) std::cerr << "compare: " << current << "\n";
       },
       &callbacks);
@@ -134,7 +154,8 @@ int cmd_compare(int argc, char** argv) {
     std::cerr << "ember compare: interrupted before any run finished; nothing written\n";
     return 130;
   }
-  if (result.interrupted) std::cerr << "ember compare: " << interrupted_note(result) << "; reporting the finished runs\n";
+  if (result.interrupted)
+    std::cerr << "ember compare: " << interrupted_note(result) << "; reporting the finished runs\n";
   const Summary summary = summarize(result);
   const std::vector<std::string> sentences = findings(summary, result);
   if (args.count("json")) {
@@ -143,11 +164,12 @@ int cmd_compare(int argc, char** argv) {
     const TrainConfig& b = config.base;
     std::ostringstream setup;
     setup << "ember compare: " << (data.dataset.empty() ? data.path : data.dataset) << ", " << prepared.train.size()
-          << " training samples, hidden " << args["hidden"].as<std::string>() << ", init " << nn::to_string(b.init_scheme)
-          << ", " << b.optimizer << " lr " << format_general(b.lr, 6);
+          << " training samples, hidden " << args["hidden"].as<std::string>() << ", init "
+          << nn::to_string(b.init_scheme) << ", " << b.optimizer << " lr " << format_general(b.lr, 6);
     if (b.momentum != 0) setup << " momentum " << format_general(b.momentum, 6);
     if (b.weight_decay != 0) setup << " weight decay " << format_general(b.weight_decay, 6);
-    setup << ", " << b.epochs << " epochs, batch " << b.batch_size << (config.seeds > 1 ? ", " + std::to_string(config.seeds) + " seeds" : "");
+    setup << ", " << b.epochs << " epochs, batch " << b.batch_size
+          << (config.seeds > 1 ? ", " + std::to_string(config.seeds) + " seeds" : "");
     std::cout << setup.str() << "\n\n";
     std::cout << summary_table(summary, result) << "\n";
     for (const std::string& sentence : sentences) std::cout << "- " << sentence << "\n";

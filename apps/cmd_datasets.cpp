@@ -38,8 +38,10 @@ std::string dataset_csv(const Dataset& data, const std::string& label) {
 }  // namespace
 
 int cmd_datasets(int argc, char** argv) {
-  cxxopts::Options options("ember datasets", "List the built-in datasets (use one with --dataset NAME), or export one as CSV.");
+  cxxopts::Options options("ember datasets",
+                           "List the built-in datasets (use one with --dataset NAME), or export one as CSV.");
   options.positional_help("[--export NAME FILE.csv]");
+  // clang-format off
   options.add_options()
       ("export", "write dataset NAME as a CSV file (the file name follows)", cxxopts::value<std::string>())
       ("file", "the CSV file --export writes", cxxopts::value<std::string>())
@@ -49,18 +51,21 @@ int cmd_datasets(int argc, char** argv) {
       ("data-dir", "folder of Fashion-MNIST's IDX .gz files", cxxopts::value<std::string>())
       ("seed", "seed of the generated points", cxxopts::value<std::uint64_t>()->default_value("0"))
       ("h,help", "show this help");
+  // clang-format on
   options.parse_positional({"file"});
   const auto args = parse_or_usage(options, argc, argv);
   if (args.count("help")) {
-    std::cout << options.help()
-              << "\nThe exported file has the features, then the label column; `--data FILE.csv` reads it back to the\n"
-                 "same numbers (9 significant digits: every float32 exactly). fashion_mnist exports its training set.\n"
-                 "examples:\n  ember datasets\n  ember datasets --export moons moons.csv --samples 500 --noise 0.2 --seed 3\n"
-                 "  ember train --data moons.csv\n";
+    std::cout
+        << options.help()
+        << "\nThe exported file has the features, then the label column; `--data FILE.csv` reads it back to the\n"
+           "same numbers (9 significant digits: every float32 exactly). fashion_mnist exports its training set.\n"
+           "examples:\n  ember datasets\n  ember datasets --export moons moons.csv --samples 500 --noise 0.2 --seed 3\n"
+           "  ember train --data moons.csv\n";
     return 0;
   }
   if (args.count("export")) {
-    if (!args.count("file")) throw UsageError("--export NAME needs the file to write: ember datasets --export NAME FILE.csv");
+    if (!args.count("file"))
+      throw UsageError("--export NAME needs the file to write: ember datasets --export NAME FILE.csv");
     const std::string path = args["file"].as<std::string>();
     check_writable_destination(path, "--export");
     DataOptions data = read_data_options(args);
@@ -79,7 +84,8 @@ int cmd_datasets(int argc, char** argv) {
   }
   if (args.count("file")) throw UsageError("unexpected argument \"" + args["file"].as<std::string>() + "\"");
   std::cout << std::left << std::setw(15) << "name" << std::right << std::setw(8) << "samples" << std::setw(10)
-            << "features" << std::setw(9) << "classes" << "  source\n";
+            << "features" << std::setw(9) << "classes"
+            << "  source\n";
   for (const DatasetInfo& info : list_datasets()) {
     std::cout << std::left << std::setw(15) << info.name << std::right << std::setw(8) << info.samples << std::setw(10)
               << info.features << std::setw(9) << info.classes << "  " << info.source << "\n";

@@ -16,10 +16,12 @@ int cmd_demo(int argc, char** argv) {
                            "Runs every snippet of the article (activations, softmax, the article's MyModel) in "
                            "order and prints each output as PyTorch prints it, checked against what the article "
                            "printed. Then shows the article model's two faults with a short run.\n");
+  // clang-format off
   options.add_options()
       ("seed", "seed for everything random here: the models' initial weights, the random inputs, the training set",
        cxxopts::value<std::uint64_t>()->default_value("0"), "N")
       ("h,help", "show this help");
+  // clang-format on
   const cxxopts::ParseResult args = parse_or_usage(options, argc, argv);
   if (args.count("help")) {
     std::cout << options.help()

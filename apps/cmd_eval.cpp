@@ -10,9 +10,9 @@
 #include "cli_options.hpp"
 #include "commands.hpp"
 #include "ember/core/engine/format.hpp"
+#include "ember/core/train/metrics.hpp"
 #include "ember/lab/data/sha256.hpp"
 #include "ember/lab/io/model_file.hpp"
-#include "ember/core/train/metrics.hpp"
 #include "ember/lab/study/class_report.hpp"
 #include "model_columns.hpp"
 
@@ -31,7 +31,8 @@ std::vector<int> labels_as_model_indices(const Dataset& data, const std::vector<
     if (index_of[c] < 0) {
       std::string known;
       for (const auto& name : model_classes) known += (known.empty() ? "" : ", ") + name;
-      throw std::runtime_error("the data has class \"" + data.class_names[c] + "\", which the model does not know (its classes: " + known + ")");
+      throw std::runtime_error("the data has class \"" + data.class_names[c] +
+                               "\", which the model does not know (its classes: " + known + ")");
     }
   }
   std::vector<int> y;
@@ -42,25 +43,30 @@ std::vector<int> labels_as_model_indices(const Dataset& data, const std::vector<
 // Four decimals; "-" for a figure that does not exist (the precision of a class never predicted).
 std::string four(double v) { return std::isnan(v) ? "-" : format_fixed(v, 4); }
 
-void print_report(const Evaluation& e, const ClassReport& report, const std::vector<std::string>& classes, Index samples) {
-  std::cout << "samples   " << samples << "\nloss      " << four(e.loss) << "\naccuracy  "
-            << four(e.accuracy) << "\n\n";
+void print_report(const Evaluation& e, const ClassReport& report, const std::vector<std::string>& classes,
+                  Index samples) {
+  std::cout << "samples   " << samples << "\nloss      " << four(e.loss) << "\naccuracy  " << four(e.accuracy)
+            << "\n\n";
   std::size_t width = 9;
   for (const auto& name : classes) width = std::max(width, name.size() + 2);
   std::cout << std::left;
   std::cout.width(static_cast<std::streamsize>(width));
-  std::cout << "class" << "precision  recall  support\n";
+  std::cout << "class"
+            << "precision  recall  support\n";
   for (std::size_t c = 0; c < classes.size(); ++c) {
     long support = 0;
     for (long count : report.confusion[c]) support += count;
     std::cout.width(static_cast<std::streamsize>(width));
-    std::cout << classes[c] << four(report.precision[c]) << "     " << four(report.recall[c]) << "  " << support << "\n";
+    std::cout << classes[c] << four(report.precision[c]) << "     " << four(report.recall[c]) << "  " << support
+              << "\n";
   }
   std::cout << "\nconfusion matrix (rows: true class, columns: predicted)\n";
   std::size_t label_width = 0;
-  for (std::size_t r = 0; r < classes.size(); ++r) label_width = std::max(label_width, classes[r].size() + std::to_string(r).size() + 5);
+  for (std::size_t r = 0; r < classes.size(); ++r)
+    label_width = std::max(label_width, classes[r].size() + std::to_string(r).size() + 5);
   std::cout << std::string(label_width, ' ');
-  for (std::size_t c = 0; c < classes.size(); ++c) std::cout << std::right << std::setw(8) << ("[" + std::to_string(c) + "]");
+  for (std::size_t c = 0; c < classes.size(); ++c)
+    std::cout << std::right << std::setw(8) << ("[" + std::to_string(c) + "]");
   std::cout << "\n";
   for (std::size_t r = 0; r < classes.size(); ++r) {
     std::cout << std::left << std::setw(static_cast<int>(label_width)) << ("[" + std::to_string(r) + "] " + classes[r]);
@@ -90,7 +96,9 @@ EvalPlan plan_evaluation(const cxxopts::ParseResult& args, const ModelInfo& info
   const DataRecord& trained = info.data;
   const bool explicit_seed = args.count("seed") > 0, explicit_split = args.count("test-split") > 0;
   if (data.dataset.empty() && data.path.empty()) {
-    if (!info.data_recorded) throw UsageError("no data: give --dataset NAME or --data FILE.csv (the model file does not record its training data)");
+    if (!info.data_recorded)
+      throw UsageError(
+          "no data: give --dataset NAME or --data FILE.csv (the model file does not record its training data)");
     data.dataset = trained.dataset;
     data.path = trained.path;
   }
@@ -111,8 +119,10 @@ EvalPlan plan_evaluation(const cxxopts::ParseResult& args, const ModelInfo& info
     if (same && !explicit_seed) data.seed = trained.seed;
   }
   const std::string name = data.path.empty() ? data.dataset : data.path;
-  const std::string trained_split = "seed " + std::to_string(trained.seed) + ", test split " + format_general(trained.test_split, 6);
-  const std::string asked_split = "seed " + std::to_string(data.seed) + ", test split " + format_general(read_test_split(args), 6);
+  const std::string trained_split =
+      "seed " + std::to_string(trained.seed) + ", test split " + format_general(trained.test_split, 6);
+  const std::string asked_split =
+      "seed " + std::to_string(data.seed) + ", test split " + format_general(read_test_split(args), 6);
   if (!info.data_recorded) {
     plan.test_split = read_test_split(args);
     plan.rows = "the test rows of " + name + " drawn with " + asked_split +
@@ -129,8 +139,9 @@ EvalPlan plan_evaluation(const cxxopts::ParseResult& args, const ModelInfo& info
                 ", so some of these rows may have been trained on)";
   } else {
     plan.test_split = explicit_split ? read_test_split(args) : 0.0;
-    plan.rows = explicit_split ? "the test rows of " + name + " drawn with " + asked_split + " (not the data the model trained on)"
-                               : "every row of " + name + " (not the data the model trained on)";
+    plan.rows = explicit_split
+                    ? "the test rows of " + name + " drawn with " + asked_split + " (not the data the model trained on)"
+                    : "every row of " + name + " (not the data the model trained on)";
   }
   if (has_official_split(data.dataset) && data.path.empty()) {
     if (plan.test_split == 0) plan.test_split = 0.2;  // any fraction: the official test set
@@ -142,23 +153,27 @@ EvalPlan plan_evaluation(const cxxopts::ParseResult& args, const ModelInfo& info
 }  // namespace
 
 int cmd_eval(int argc, char** argv) {
-  cxxopts::Options options("ember eval", "Evaluate a saved model on a dataset: loss, accuracy, precision, recall, confusion matrix.");
+  cxxopts::Options options("ember eval",
+                           "Evaluate a saved model on a dataset: loss, accuracy, precision, recall, confusion matrix.");
+  // clang-format off
   options.add_options()
       ("model", "model file (from ember train, or PyTorch's with --activation)", cxxopts::value<std::string>())
       ("activation", "activation of a model file that does not record it (PyTorch's)", cxxopts::value<std::string>())
       ("json", "print the figures as JSON")
       ("h,help", "show this help");
+  // clang-format on
   add_eval_data_options(options);
   const auto args = parse_or_usage(options, argc, argv);
   if (args.count("help")) {
-    std::cout << options.help()
-              << "\nWithout --dataset or --data, eval reads the data the model was trained on. Columns are found by the\n"
-                 "names the model was trained on, and the target by its recorded name. On the very data the model trained\n"
-                 "on (the same CSV file, or built-in dataset), eval scores the rows that training held out (the recorded\n"
-                 "--seed and --test-split); on other data, every row. --seed and --test-split, when given, win.\n"
-                 "The model's own standardization is applied (the one training computed).\n"
-                 "examples:\n  ember eval --model iris.safetensors\n"
-                 "  ember eval --model m.safetensors --data holdout.csv\n";
+    std::cout
+        << options.help()
+        << "\nWithout --dataset or --data, eval reads the data the model was trained on. Columns are found by the\n"
+           "names the model was trained on, and the target by its recorded name. On the very data the model trained\n"
+           "on (the same CSV file, or built-in dataset), eval scores the rows that training held out (the recorded\n"
+           "--seed and --test-split); on other data, every row. --seed and --test-split, when given, win.\n"
+           "The model's own standardization is applied (the one training computed).\n"
+           "examples:\n  ember eval --model iris.safetensors\n"
+           "  ember eval --model m.safetensors --data holdout.csv\n";
     return 0;
   }
   if (!args.count("model")) throw UsageError("--model FILE is required");
@@ -168,7 +183,7 @@ int cmd_eval(int argc, char** argv) {
   const EvalPlan plan = plan_evaluation(args, info);
   // A generator with a class count (spiral's arms, blobs' clusters) draws the model's classes, as
   // `ember train --classes K` drew them: the same --seed then gives the same test set.
-  const int model_classes = !info.class_names.empty() ? static_cast<int>(info.class_names.size())
+  const int model_classes = !info.class_names.empty()          ? static_cast<int>(info.class_names.size())
                             : loaded.model->num_classes() == 1 ? 2
                                                                : loaded.model->num_classes();
   const Encoding encoding = model_encoding(info);
@@ -195,15 +210,16 @@ int cmd_eval(int argc, char** argv) {
   std::vector<std::string> classes = info.class_names;
   if (classes.empty()) classes = data.class_names;
   const std::vector<int> y = labels_as_model_indices(data, info.class_names);
-  const int num_classes = static_cast<int>(std::max<std::size_t>(classes.size(), loaded.model->num_classes() == 1 ? 2 : static_cast<std::size_t>(loaded.model->num_classes())));
+  const int num_classes = static_cast<int>(std::max<std::size_t>(
+      classes.size(), loaded.model->num_classes() == 1 ? 2 : static_cast<std::size_t>(loaded.model->num_classes())));
   while (static_cast<int>(classes.size()) < num_classes) classes.push_back(std::to_string(classes.size()));
   const Evaluation e = evaluate(*loaded.model, data.X, y);
   const ClassReport report = class_report(y, e.predicted, num_classes);
   const std::string rows = "scored " + std::to_string(data.size()) + " rows: " + plan.rows;
   if (args.count("json")) {
     auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
-    nlohmann::json out = {{"samples", data.size()}, {"rows", rows}, {"loss", e.loss}, {"accuracy", e.accuracy},
-                          {"classes", classes}, {"confusion", report.confusion}};
+    nlohmann::json out = {{"samples", data.size()}, {"rows", rows},       {"loss", e.loss},
+                          {"accuracy", e.accuracy}, {"classes", classes}, {"confusion", report.confusion}};
     for (std::size_t c = 0; c < classes.size(); ++c) {
       out["precision"].push_back(number(report.precision[c]));
       out["recall"].push_back(number(report.recall[c]));

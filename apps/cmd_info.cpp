@@ -49,7 +49,8 @@ std::string source_text(const ModelInfo& info) {
   std::string text = d.dataset.empty() ? d.path + " (SHA-256 " + d.sha256 + ")" : "built-in " + d.dataset;
   if (!d.dataset.empty() && d.samples >= 0) text += " (samples " + std::to_string(d.samples) + ")";
   if (!d.dataset.empty() && d.noise >= 0) text += " (noise " + format_general(d.noise, 6) + ")";
-  text += ", " + std::to_string(d.rows) + " rows; seed " + std::to_string(d.seed) + ", test split " + format_general(d.test_split, 6);
+  text += ", " + std::to_string(d.rows) + " rows; seed " + std::to_string(d.seed) + ", test split " +
+          format_general(d.test_split, 6);
   return text;
 }
 
@@ -57,8 +58,9 @@ json info_json(const std::string& path, nn::MyModel& model, const ModelInfo& inf
   json layers = json::array();
   Index parameters = 0;
   for (const auto& [name, tensor] : model.named_parameters()) {
-    layers.push_back({{"name", name}, {"shape", tensor.dim() == 2 ? std::vector<Index>{tensor.rows(), tensor.cols()}
-                                                                  : std::vector<Index>{tensor.cols()}}});
+    layers.push_back({{"name", name},
+                      {"shape", tensor.dim() == 2 ? std::vector<Index>{tensor.rows(), tensor.cols()}
+                                                  : std::vector<Index>{tensor.cols()}}});
     parameters += tensor.numel();
   }
   json out = {{"model", path},
@@ -102,11 +104,13 @@ json info_json(const std::string& path, nn::MyModel& model, const ModelInfo& inf
 int cmd_info(int argc, char** argv) {
   cxxopts::Options options("ember info", "Show what a model file holds and how it was trained.");
   options.positional_help("MODEL");
+  // clang-format off
   options.add_options()
       ("model", "model file", cxxopts::value<std::string>())
       ("activation", "activation of a model file that does not record it (PyTorch's)", cxxopts::value<std::string>())
       ("json", "print it as JSON")
       ("h,help", "show this help");
+  // clang-format on
   options.parse_positional({"model"});
   const auto args = parse_or_usage(options, argc, argv);
   if (args.count("help")) {
@@ -129,21 +133,27 @@ int cmd_info(int argc, char** argv) {
     tensors.push_back(name + " " + shape_text(tensor));
     parameters += tensor.numel();
   }
-  std::cout << "model           " << path << (info.ember_version.empty() ? "" : " (written by Ember " + info.ember_version + ")") << "\n"
+  std::cout << "model           " << path
+            << (info.ember_version.empty() ? "" : " (written by Ember " + info.ember_version + ")") << "\n"
             << model << "\n"
             << "tensors         " << join(tensors) << "\n"
             << "parameters      " << parameters << "\n"
-            << "activation      " << model.activation().spec() << (loaded.activation_recorded ? "" : " (given, not recorded)") << "\n"
-            << "head            " << (model.num_classes() == 1 ? "sigmoid (one output: the probability of the second class)"
-                                                               : "softmax over " + std::to_string(model.num_classes()) + " classes") << "\n"
+            << "activation      " << model.activation().spec()
+            << (loaded.activation_recorded ? "" : " (given, not recorded)") << "\n"
+            << "head            "
+            << (model.num_classes() == 1 ? "sigmoid (one output: the probability of the second class)"
+                                         : "softmax over " + std::to_string(model.num_classes()) + " classes")
+            << "\n"
             << "classes         " << (info.class_names.empty() ? "-" : join(info.class_names)) << "\n"
-            << "features        " << info.feature_names.size() << (info.feature_names.empty() ? " (not recorded)" : ": " + join(info.feature_names)) << "\n"
+            << "features        " << info.feature_names.size()
+            << (info.feature_names.empty() ? " (not recorded)" : ": " + join(info.feature_names)) << "\n"
             << "target          " << (info.target_name.empty() ? "-" : info.target_name) << "\n";
   if (info.mean.empty()) {
     std::cout << "standardization none\n";
   } else {
     std::vector<std::string> mean, stddev;
-    for (std::size_t j = 0; j < info.mean.size(); ++j) mean.push_back(format_general(info.mean[j], 6)), stddev.push_back(format_general(info.stddev[j], 6));
+    for (std::size_t j = 0; j < info.mean.size(); ++j)
+      mean.push_back(format_general(info.mean[j], 6)), stddev.push_back(format_general(info.stddev[j], 6));
     std::cout << "standardization (x - mean) / std, from the training split\n"
               << "  mean          " << join(mean) << "\n  std           " << join(stddev) << "\n";
   }

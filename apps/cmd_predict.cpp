@@ -19,7 +19,8 @@ namespace {
 
 // The model's inputs from the file: by the model's encoding, or (a file that records no feature
 // names) every column but the target, in order.
-CsvOptions reading_options(const ModelInfo& info, const Encoding& encoding, char separator, std::vector<std::string> keep) {
+CsvOptions reading_options(const ModelInfo& info, const Encoding& encoding, char separator,
+                           std::vector<std::string> keep) {
   CsvOptions options;
   options.separator = separator;
   options.read_target = false;
@@ -36,7 +37,8 @@ std::string predictions_csv(const Matrix& probabilities, const std::vector<std::
   for (const CsvColumn& column : kept) csv += csv_field(column.name) + ",";
   csv += "prediction";
   if (probabilities.cols() == 1) csv += "," + csv_field("prob_" + classes[1]);
-  else for (const auto& name : classes) csv += "," + csv_field("prob_" + name);
+  else
+    for (const auto& name : classes) csv += "," + csv_field("prob_" + name);
   csv += "\n";
   std::size_t next = 0;  // the next row of `probabilities`
   for (Index row = 0; row < rows; ++row) {
@@ -59,25 +61,32 @@ std::string predictions_csv(const Matrix& probabilities, const std::vector<std::
 }  // namespace
 
 int cmd_predict(int argc, char** argv) {
-  cxxopts::Options options("ember predict", "Write the class probabilities a saved model gives each row of a CSV file.");
+  cxxopts::Options options("ember predict",
+                           "Write the class probabilities a saved model gives each row of a CSV file.");
+  // clang-format off
   options.add_options()
       ("model", "model file (from ember train, or PyTorch's with --activation)", cxxopts::value<std::string>())
       ("data", "CSV file of inputs with a header row", cxxopts::value<std::string>())
       ("output", "write the predictions here instead of stdout", cxxopts::value<std::string>())
-      ("keep", "copy these input columns (comma-separated) to the output, in front of the prediction", cxxopts::value<std::string>())
-      ("sep", "separator of --data: ',', ';', tab or any one character (default: detected from the header)", cxxopts::value<std::string>())
-      ("unknown", "a category unseen in training: error, or ignore (all zeros)", cxxopts::value<std::string>()->default_value("error"))
+      ("keep", "copy these input columns (comma-separated) to the output, in front of the prediction",
+       cxxopts::value<std::string>())
+      ("sep", "separator of --data: ',', ';', tab or any one character (default: detected from the header)",
+       cxxopts::value<std::string>())
+      ("unknown", "a category unseen in training: error, or ignore (all zeros)",
+       cxxopts::value<std::string>()->default_value("error"))
       ("activation", "activation of a model file that does not record it (PyTorch's)", cxxopts::value<std::string>())
       ("h,help", "show this help");
+  // clang-format on
   const auto args = parse_or_usage(options, argc, argv);
   if (args.count("help")) {
-    std::cout << options.help()
-              << "\noutput (CSV, RFC 4180 quoting): [kept columns,]prediction,prob_<class>... (a binary sigmoid model: one\n"
-                 "probability column). Columns are found by the names the model was trained on; others are ignored.\n"
-                 "A row with a missing value gets empty fields if the model was trained with --missing drop.\n"
-                 "examples:\n  ember predict --model iris.safetensors --data new_flowers.csv --output predictions.csv\n"
-                 "  ember predict --model m.safetensors --data people.csv --keep id,name\n"
-                 "  ember predict --model torch_model.safetensors --activation relu --data x.csv\n";
+    std::cout
+        << options.help()
+        << "\noutput (CSV, RFC 4180 quoting): [kept columns,]prediction,prob_<class>... (a binary sigmoid model: one\n"
+           "probability column). Columns are found by the names the model was trained on; others are ignored.\n"
+           "A row with a missing value gets empty fields if the model was trained with --missing drop.\n"
+           "examples:\n  ember predict --model iris.safetensors --data new_flowers.csv --output predictions.csv\n"
+           "  ember predict --model m.safetensors --data people.csv --keep id,name\n"
+           "  ember predict --model torch_model.safetensors --activation relu --data x.csv\n";
     return 0;
   }
   if (!args.count("model")) throw UsageError("--model FILE is required");
@@ -85,20 +94,24 @@ int cmd_predict(int argc, char** argv) {
   const std::string activation = read_activation_option(args);
   const char separator = args.count("sep") ? parse_separator(args["sep"].as<std::string>()) : 0;
   const UnknownCategories unknown = parse_unknown(args["unknown"].as<std::string>());
-  const std::vector<std::string> keep = args.count("keep") ? split_list(args["keep"].as<std::string>()) : std::vector<std::string>{};
+  const std::vector<std::string> keep =
+      args.count("keep") ? split_list(args["keep"].as<std::string>()) : std::vector<std::string>{};
   if (args.count("output")) check_writable_destination(args["output"].as<std::string>(), "--output");
   const LoadedModel loaded = load_model(args["model"].as<std::string>(), activation);
   const ModelInfo& info = loaded.info;
   const std::string path = args["data"].as<std::string>();
   const Encoding encoding = model_encoding(info);
   if (!encoding.empty()) require_model_columns(path, separator, encoding);
-  else std::cerr << "note: the model file records no feature names: the columns of " << path << " are its inputs, in order\n";
+  else
+    std::cerr << "note: the model file records no feature names: the columns of " << path
+              << " are its inputs, in order\n";
 
   const CsvTable table = read_csv_table(path, reading_options(info, encoding, separator, keep));
   for (const std::string& warning : table.warnings) std::cerr << "warning: " << warning << "\n";
   for (const CsvColumn& column : table.columns) {
     if (encoding.empty() && column.is_text) {
-      throw std::runtime_error(path + ": column \"" + column.name + "\" holds text, and the model file records no encoding for it");
+      throw std::runtime_error(path + ": column \"" + column.name +
+                               "\" holds text, and the model file records no encoding for it");
     }
   }
   const Encoding reading = encoding.empty() ? fit_encoding(table, {}, MissingValues::error) : encoding;
@@ -109,7 +122,8 @@ int cmd_predict(int argc, char** argv) {
     if (!incomplete[static_cast<std::size_t>(r)] || reading.missing != MissingValues::drop) rows.push_back(r);
   }
   if (reading.missing == MissingValues::drop && rows.size() < incomplete.size()) {
-    std::cerr << "note: " << incomplete.size() - rows.size() << " rows have missing values and the model was trained with "
+    std::cerr << "note: " << incomplete.size() - rows.size()
+              << " rows have missing values and the model was trained with "
               << "--missing drop: their predictions are empty\n";
   }
   Matrix X = encode_features(reading, table, rows, unknown);
@@ -119,7 +133,8 @@ int cmd_predict(int argc, char** argv) {
   }
   if (!info.mean.empty()) Standardizer{info.mean, info.stddev}.apply(X);
   std::vector<std::string> classes = info.class_names;
-  const std::size_t needed = loaded.model->num_classes() == 1 ? 2 : static_cast<std::size_t>(loaded.model->num_classes());
+  const std::size_t needed =
+      loaded.model->num_classes() == 1 ? 2 : static_cast<std::size_t>(loaded.model->num_classes());
   while (classes.size() < needed) classes.push_back(std::to_string(classes.size()));
   Matrix probabilities;
   {

@@ -81,8 +81,8 @@ struct EpochLines {
 
 // --quiet's one line: "trained 200 epochs in 0.41 s: train loss 0.0198 acc 1.0000  test loss ...".
 std::string summary_line(const FitResult& result) {
-  return "trained " + std::to_string(result.epochs.size()) + " epochs in " + format_fixed(result.train_seconds, 2) + " s: " +
-         figures(result.epochs.back());
+  return "trained " + std::to_string(result.epochs.size()) + " epochs in " + format_fixed(result.train_seconds, 2) +
+         " s: " + figures(result.epochs.back());
 }
 
 std::string log_csv(const std::vector<EpochStats>& epochs) {
@@ -102,11 +102,15 @@ nlohmann::json summary_json(const FitResult& result, const cxxopts::ParseResult&
   nlohmann::json summary;
   const EpochStats& last = result.epochs.back();
   auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
-  summary["final"] = {{"epoch", last.epoch}, {"train_loss", last.train_loss}, {"train_accuracy", last.train_accuracy},
-                      {"test_loss", number(last.test_loss)}, {"test_accuracy", number(last.test_accuracy)}};
+  summary["final"] = {{"epoch", last.epoch},
+                      {"train_loss", last.train_loss},
+                      {"train_accuracy", last.train_accuracy},
+                      {"test_loss", number(last.test_loss)},
+                      {"test_accuracy", number(last.test_accuracy)}};
   summary["epochs"] = result.epochs.size();
   summary["train_seconds"] = result.train_seconds;
-  summary["samples_per_second"] = result.train_seconds > 0 ? static_cast<double>(result.samples_seen) / result.train_seconds : 0.0;
+  summary["samples_per_second"] =
+      result.train_seconds > 0 ? static_cast<double>(result.samples_seen) / result.train_seconds : 0.0;
   summary["stopped_early"] = result.stopped_early;
   if (!model_path.empty()) summary["model"] = model_path;
   nlohmann::json options;
@@ -118,10 +122,13 @@ nlohmann::json summary_json(const FitResult& result, const cxxopts::ParseResult&
 }  // namespace
 
 int cmd_train(int argc, char** argv) {
-  cxxopts::Options options("ember train", "Train the article's model (Linear -> act -> ... -> Linear, sigmoid or softmax head) on a dataset.");
+  cxxopts::Options options(
+      "ember train",
+      "Train the article's model (Linear -> act -> ... -> Linear, sigmoid or softmax head) on a dataset.");
   add_data_options(options);
   add_model_options(options);
   add_training_options(options);
+  // clang-format off
   options.add_options("Output")
       ("init", "start from the weights in this model file", cxxopts::value<std::string>())
       ("save", "write the trained model here (safetensors, PyTorch names)", cxxopts::value<std::string>())
@@ -130,6 +137,7 @@ int cmd_train(int argc, char** argv) {
       ("quiet", "print no epoch lines, only a summary line at the end (stderr still has errors and where it saved)")
       ("every", "print an epoch line every N epochs, and always the last", cxxopts::value<int>()->default_value("1"))
       ("h,help", "show this help");
+  // clang-format on
   const auto args = parse_or_usage(options, argc, argv);
   if (args.count("help")) {
     std::cout << options.help() << "\n" << train_example;
@@ -146,7 +154,8 @@ int cmd_train(int argc, char** argv) {
   if (!save_path.empty()) check_writable_destination(save_path, "--save");
   if (!log_path.empty()) check_writable_destination(log_path, "--log");
 
-  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.classes.value_or(-1));
+  PreparedData prepared =
+      prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.classes.value_or(-1));
   Index outputs = 0;
   try {
     outputs = output_units(prepared.train.num_classes(), config.classes.value_or(-1));
@@ -174,7 +183,8 @@ int cmd_train(int argc, char** argv) {
   Callbacks callbacks;
   callbacks.step = [&](const Step& step) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
-    progress.show(train_progress_line({step.epoch, config.epochs, step.batch, step.batches, running.add(step), seconds}));
+    progress.show(
+        train_progress_line({step.epoch, config.epochs, step.batch, step.batches, running.add(step), seconds}));
   };
   callbacks.epoch = [&](const EpochStats& s) {
     if (!save_path.empty()) last_complete_epoch = model->state_dict();
@@ -199,7 +209,8 @@ int cmd_train(int argc, char** argv) {
   if (lines.quiet && !result.epochs.empty()) lines.out << summary_line(result) << std::endl;
   if (!log_path.empty()) write_text_file_atomic(log_path, log_csv(result.epochs));
   if (result.stopped_early) {
-    std::cerr << "ember train: interrupted: stopped at the end of a batch, after " << result.epochs.size() << " complete epoch(s)";
+    std::cerr << "ember train: interrupted: stopped at the end of a batch, after " << result.epochs.size()
+              << " complete epoch(s)";
     if (save_path.empty()) std::cerr << "; nothing saved\n";
     else if (result.epochs.empty()) std::cerr << "; nothing saved, " << save_path << " is unchanged\n";
     else std::cerr << "; saving the model as it was at the end of epoch " << result.epochs.size() << "\n";

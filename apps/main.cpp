@@ -20,15 +20,19 @@ struct Command {
   int (*run)(int, char**);
 };
 
+using namespace ember::cli;  // the cmd_* functions of commands.hpp
+
+// clang-format off
 const Command commands[] = {
-    {"demo", "run every snippet of the article and print its output as PyTorch does", ember::cli::cmd_demo},
-    {"datasets", "list the built-in datasets", ember::cli::cmd_datasets},
-    {"train", "train the article's model on a dataset, print a line per epoch, optionally save it", ember::cli::cmd_train},
-    {"eval", "loss, accuracy, per-class precision/recall and confusion matrix of a saved model", ember::cli::cmd_eval},
-    {"predict", "write one row of class probabilities per input row", ember::cli::cmd_predict},
-    {"info", "what a model file holds: architecture, classes, features, encodings, training data", ember::cli::cmd_info},
-    {"compare", "train one model per activation from identical starts and compare how they converge", ember::cli::cmd_compare},
+    {"demo", "run every snippet of the article and print its output as PyTorch does", cmd_demo},
+    {"datasets", "list the built-in datasets", cmd_datasets},
+    {"train", "train the article's model on a dataset, print a line per epoch, optionally save it", cmd_train},
+    {"eval", "loss, accuracy, per-class precision/recall and confusion matrix of a saved model", cmd_eval},
+    {"predict", "write one row of class probabilities per input row", cmd_predict},
+    {"info", "what a model file holds: architecture, classes, features, encodings, training data", cmd_info},
+    {"compare", "train one model per activation from identical starts and compare how they converge", cmd_compare},
 };
+// clang-format on
 
 void print_usage(std::ostream& out) {
   out << "Ember: train and compare small neural-network classifiers (an autograd engine in C++).\n\n"
@@ -66,10 +70,12 @@ int main(int argc, char** argv) {
       std::cerr << "ember " << name << ": " << e.what() << "\n(see 'ember " << name << " --help')\n";
       return 2;
     } catch (const cxxopts::exceptions::exception& e) {  // e.g. an option read that has no value
-      std::cerr << "ember " << name << ": " << ember::cli::plain_quotes(e.what()) << "\n(see 'ember " << name << " --help')\n";
+      std::cerr << "ember " << name << ": " << ember::cli::plain_quotes(e.what()) << "\n(see 'ember " << name
+                << " --help')\n";
       return 2;
     } catch (const std::bad_alloc&) {
-      std::cerr << "ember " << name << ": error: out of memory: the data or the model is too large for this machine "
+      std::cerr << "ember " << name
+                << ": error: out of memory: the data or the model is too large for this machine "
                    "(check --samples, --hidden and --batch-size)\n";
       return 1;
     } catch (const std::exception& e) {
@@ -81,7 +87,8 @@ int main(int argc, char** argv) {
   for (const Command& c : commands) names.push_back(c.name);
   const std::string nearest = ember::cli::closest_name(name, names);
   if (!nearest.empty()) {
-    std::cerr << "ember: unknown command '" << name << "'; did you mean 'ember " << nearest << "'?\n(see 'ember --help')\n";
+    std::cerr << "ember: unknown command '" << name << "'; did you mean 'ember " << nearest
+              << "'?\n(see 'ember --help')\n";
     return 2;
   }
   std::cerr << "ember: unknown command '" << name << "'\n\n";

@@ -23,9 +23,10 @@ void require_model_columns(const std::string& path, char separator, const Encodi
     for (const auto& name : names) out += (out.empty() ? "\"" : ", \"") + name + "\"";
     return out;
   };
-  throw std::runtime_error(path + ": the model reads " + std::to_string(encoding.columns.size()) + " columns by name, and " +
-                           std::to_string(lacking.size()) + " of them " + (lacking.size() == 1 ? "is" : "are") +
-                           " not in the file's header: " + join(lacking) + " (the header has: " + join(header) +
+  throw std::runtime_error(path + ": the model reads " + std::to_string(encoding.columns.size()) +
+                           " columns by name, and " + std::to_string(lacking.size()) + " of them " +
+                           (lacking.size() == 1 ? "is" : "are") + " not in the file's header: " + join(lacking) +
+                           " (the header has: " + join(header) +
                            "); rename the columns, or use the file the model was trained on");
 }
 

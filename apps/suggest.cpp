@@ -16,7 +16,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   for (std::size_t i = 1; i <= a.size(); ++i) {
     for (std::size_t j = 1; j <= b.size(); ++j) {
       d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.size()][b.size()];
@@ -49,7 +50,8 @@ std::string closest_name(const std::string& word, const std::vector<std::string>
 
 std::string plain_quotes(std::string message) {
   for (const char* curly : {"\xE2\x80\x98", "\xE2\x80\x99"}) {
-    for (auto at = message.find(curly); at != std::string::npos; at = message.find(curly, at + 1)) message.replace(at, 3, "'");
+    for (auto at = message.find(curly); at != std::string::npos; at = message.find(curly, at + 1))
+      message.replace(at, 3, "'");
   }
   return message;
 }

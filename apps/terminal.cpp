@@ -59,10 +59,12 @@ std::string train_progress_line(const TrainProgress& p) {
   const int batch_width = static_cast<int>(std::to_string(p.batches).size());
   char head[96];
   std::snprintf(head, sizeof head, "epoch %*d/%d %s %*ld/%ld", epoch_width, p.epoch, p.epochs,
-                progress_bar(p.batch, p.batches, 20).c_str(), batch_width, static_cast<long>(p.batch), static_cast<long>(p.batches));
+                progress_bar(p.batch, p.batches, 20).c_str(), batch_width, static_cast<long>(p.batch),
+                static_cast<long>(p.batches));
   const std::string rate_text = std::isnan(rate) ? "-" : format_fixed(rate, rate >= 10 ? 0 : 1);
   const std::string loss_text = std::isnan(p.running_loss) ? "-" : format_fixed(p.running_loss, 4);
-  return std::string(head) + "  loss " + loss_text + "  " + rate_text + " steps/s  ETA " + format_duration((total - done) / rate);
+  return std::string(head) + "  loss " + loss_text + "  " + rate_text + " steps/s  ETA " +
+         format_duration((total - done) / rate);
 }
 
 // ---- drawing it ----
@@ -70,7 +72,8 @@ std::string train_progress_line(const TrainProgress& p) {
 ProgressBar::ProgressBar() : enabled_(isatty(STDERR_FILENO) == 1) {}
 
 void ProgressBar::update(const std::string& label, Index done, Index total) {
-  show(label + " " + progress_bar(done, total, 30) + " " + std::to_string(done) + "/" + std::to_string(total), done >= total);
+  show(label + " " + progress_bar(done, total, 30) + " " + std::to_string(done) + "/" + std::to_string(total),
+       done >= total);
 }
 
 void ProgressBar::show(const std::string& line, bool last) {

@@ -77,7 +77,9 @@ struct PlainMlp {
   }
 
   template <typename P, typename G>
-  static void sgd(P& p, const G& g, float lr) { p -= lr * g; }
+  static void sgd(P& p, const G& g, float lr) {
+    p -= lr * g;
+  }
 
   template <typename P, typename G>
   void adam(P& p, const G& g, P& m, P& v, float lr) {

@@ -4,12 +4,12 @@
 #include <string>
 
 #include "ember/core/engine/format.hpp"
-#include "ember/lab/data/idx.hpp"
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/mymodel.hpp"
 #include "ember/core/nn/optim.hpp"
-#include "ember/lab/runtime/process.hpp"
 #include "ember/core/train/trainer.hpp"
+#include "ember/lab/data/idx.hpp"
+#include "ember/lab/runtime/process.hpp"
 #include "workloads.hpp"
 
 using namespace ember;
@@ -75,9 +75,11 @@ void print_ember_breakdown(const Workload& w, const std::string& optimizer, cons
       us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
     }
     std::sort(us.begin(), us.end());
-    std::printf("#breakdown\t%s\t%s\t%s\t%s\n", w.name, optimizer.c_str(), name, format_fixed(us[us.size() / 2], 3).c_str());
+    std::printf("#breakdown\t%s\t%s\t%s\t%s\n", w.name, optimizer.c_str(), name,
+                format_fixed(us[us.size() / 2], 3).c_str());
   };
   auto nothing = [] {};
+  // clang-format off
   auto forward_and_loss = [&] { logits = s.forward(); loss = s.loss(logits); };
   phase("forward", nothing, [&] { logits = s.forward(); });
   phase("loss", [&] { logits = s.forward(); }, [&] { loss = s.loss(logits); });
@@ -85,6 +87,7 @@ void print_ember_breakdown(const Workload& w, const std::string& optimizer, cons
   phase("optimizer_step", [&] { forward_and_loss(); s.optimizer->zero_grad(); loss.backward(); },
         [&] { s.optimizer->step(); });
   phase("free_graph", forward_and_loss, [&] { logits = Tensor(); loss = Tensor(); });
+  // clang-format on
 }
 
 // A Fashion-MNIST epoch (60,000 images, 469 batches of 128, Adam) through fit(), as `ember train` runs it

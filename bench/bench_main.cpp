@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
   double scale = 1;
   bool breakdown = false;
   std::string activation = "relu";
-  std::vector<std::string> impls{"ember", "eigen"}, names{"tiny", "fashion", "wide", "epoch"}, optimizers{"sgd", "adam"};
+  std::vector<std::string> impls{"ember", "eigen"}, names{"tiny", "fashion", "wide", "epoch"},
+      optimizers{"sgd", "adam"};
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const char* value = i + 1 < argc ? argv[i + 1] : "";
@@ -55,7 +56,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::printf("#impl\tworkload\toptimizer\tthreads\tmedian_us\tq1_us\tq3_us\tallocs_per_step\trss_growth_kib\tfaults_per_step\n");
+  std::printf(
+      "#impl\tworkload\toptimizer\tthreads\tmedian_us\tq1_us\tq3_us\tallocs_per_step\t"
+      "rss_growth_kib\tfaults_per_step\n");
   ember::tune_process();  // as the `ember` program runs
   ember::set_num_threads(threads);
   for (const Workload& w : workloads()) {

@@ -50,10 +50,13 @@ void layer(long n, long in, long out) {
   RM Y(n, out), dX(n, in), dW(out, in);
   CM Wc = W;  // W stored column-major: the same memory as Wᵀ row-major
   const double f = 2.0 * n * in * out;
-  report("Y = X * W^T            (RM, current)", n, out, in, best_median_us([&] { Y.noalias() = X * W.transpose(); }, f));
+  report("Y = X * W^T            (RM, current)", n, out, in,
+         best_median_us([&] { Y.noalias() = X * W.transpose(); }, f));
   report("Y = X * Wt             (RM copy of W^T)", n, out, in, best_median_us([&] { Y.noalias() = X * Wt; }, f));
-  report("Y = X * Wc^T           (W col-major)", n, out, in, best_median_us([&] { Y.noalias() = X * Wc.transpose(); }, f));
-  report("Y^T = W * X^T          (Y^T as CM)", out, n, in, best_median_us([&] { Y.transpose().noalias() = W * X.transpose(); }, f));
+  report("Y = X * Wc^T           (W col-major)", n, out, in,
+         best_median_us([&] { Y.noalias() = X * Wc.transpose(); }, f));
+  report("Y^T = W * X^T          (Y^T as CM)", out, n, in,
+         best_median_us([&] { Y.transpose().noalias() = W * X.transpose(); }, f));
   report("dW = dY^T * X          (current)", out, in, n, best_median_us([&] { dW.noalias() = dY.transpose() * X; }, f));
   report("dX = dY * W            (current)", n, in, out, best_median_us([&] { dX.noalias() = dY * W; }, f));
 }
@@ -78,16 +81,16 @@ int main(int argc, char** argv) {
   std::ptrdiff_t l1, l2, l3;
   Eigen::internal::manage_caching_sizes(Eigen::GetAction, &l1, &l2, &l3);
   std::printf("Eigen's cache sizes: L1 %td KiB, L2 %td KiB, L3 %td KiB\n", l1 / 1024, l2 / 1024, l3 / 1024);
-  layer(64, 10, 64);      // tiny fc1
-  layer(64, 64, 32);      // tiny fc2
-  layer(64, 32, 5);       // tiny fc3
-  layer(128, 784, 64);    // fashion fc1: the k = 784 shape
+  layer(64, 10, 64);    // tiny fc1
+  layer(64, 64, 32);    // tiny fc2
+  layer(64, 32, 5);     // tiny fc3
+  layer(128, 784, 64);  // fashion fc1: the k = 784 shape
   layer(128, 783, 64);
   layer(128, 800, 64);
-  layer(128, 64, 32);     // fashion fc2
-  layer(128, 32, 10);     // fashion fc3
-  layer(256, 784, 1024);  // wide fc1
-  layer(256, 1024, 1024); // wide fc2
-  layer(256, 1024, 10);   // wide fc3
+  layer(128, 64, 32);      // fashion fc2
+  layer(128, 32, 10);      // fashion fc3
+  layer(256, 784, 1024);   // wide fc1
+  layer(256, 1024, 1024);  // wide fc2
+  layer(256, 1024, 10);    // wide fc3
   return 0;
 }

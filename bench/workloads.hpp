@@ -67,7 +67,8 @@ using TimedStep = std::function<void()>;
 // Each is warmed up first, and its heap allocations counted over one step. Memory growth and page
 // faults are the whole process's over the second half of the timed steps (the plain-Eigen step
 // allocates nothing): flat memory shows as 0, whatever the heap settled into during the first half.
-inline std::vector<Timing> time_interleaved(const std::vector<TimedStep>& impls, int steps, int warmup, int blocks = 20) {
+inline std::vector<Timing> time_interleaved(const std::vector<TimedStep>& impls, int steps, int warmup,
+                                            int blocks = 20) {
   std::vector<Timing> timings(impls.size());
   std::vector<std::vector<double>> us(impls.size());
   for (std::size_t k = 0; k < impls.size(); ++k) {
@@ -110,9 +111,8 @@ inline std::vector<Timing> time_interleaved(const std::vector<TimedStep>& impls,
 inline void print_result(const std::string& impl, const std::string& workload, const std::string& optimizer,
                          int threads, const Timing& t) {
   using ember::format_fixed;
-  std::printf("%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%ld\t%s\n", impl.c_str(), workload.c_str(),
-              optimizer.c_str(), threads, format_fixed(t.median_us, 3).c_str(), format_fixed(t.q1_us, 3).c_str(),
-              format_fixed(t.q3_us, 3).c_str(), format_fixed(t.allocs_per_step, 0).c_str(), t.rss_growth_kib,
-              format_fixed(t.faults_per_step, 1).c_str());
+  std::printf("%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%ld\t%s\n", impl.c_str(), workload.c_str(), optimizer.c_str(), threads,
+              format_fixed(t.median_us, 3).c_str(), format_fixed(t.q1_us, 3).c_str(), format_fixed(t.q3_us, 3).c_str(),
+              format_fixed(t.allocs_per_step, 0).c_str(), t.rss_growth_kib, format_fixed(t.faults_per_step, 1).c_str());
   std::fflush(stdout);
 }

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/engine/ops.hpp"
 #include "ember/core/nn/activation_modules.hpp"
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/mymodel.hpp"
-#include "ember/core/engine/ops.hpp"
 #include "ember/lab/text/tensor_print.hpp"
 
 using namespace ember;

@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "ember/core/engine/activation_ops.hpp"
+#include "ember/core/engine/ops.hpp"
 #include "ember/core/nn/activation_modules.hpp"
 #include "ember/core/nn/linear.hpp"
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/optim.hpp"
 #include "ember/core/nn/sequential.hpp"
-#include "ember/core/engine/ops.hpp"
 #include "ember/lab/text/tensor_print.hpp"
 
 using namespace ember;
@@ -39,6 +39,7 @@ void expect(bool ok, const std::string& what) {
 }
 
 // ---- docs/01-tensors.md ----
+// clang-format off
 void tensors() {
   const Tensor s = Tensor::scalar(3);                       // shape []
   const Tensor v = Tensor::vector({1, 2, 3});               // shape [3], stored as a 1 x 3 row
@@ -54,28 +55,30 @@ void tensors() {
   copy.mutable_value()(0, 0) = -1;   // m is unchanged
   expect(m.at(0, 0) == 10 && copy.at(0, 0) == -1, "a Tensor is a handle; detach() copies");
 }
+// clang-format on
 
 // ---- docs/02-backward.md ----
 void backward() {
   Tensor x = Tensor::vector({1, 2, 3}, /*requires_grad=*/true);
-  Tensor y = sum(x * x + x);  // y = Σ (x² + x): x is used twice, so its gradient has two shares
-  y.backward();               // dy/dx = 2x + 1
+  Tensor y = sum(x * x + x);             // y = Σ (x² + x): x is used twice, so its gradient has two shares
+  y.backward();                          // dy/dx = 2x + 1
   std::cout << x.grad_tensor() << "\n";  // tensor([3., 5., 7.])
   expect(x.grad_tensor(), "tensor([3., 5., 7.])");
 
-  sum(x * x + x).backward();  // a second pass adds to the first: gradients accumulate
+  sum(x * x + x).backward();             // a second pass adds to the first: gradients accumulate
   std::cout << x.grad_tensor() << "\n";  // tensor([ 6., 10., 14.])
   expect(x.grad_tensor(), "tensor([ 6., 10., 14.])");
-  x.zero_grad();              // resetting is explicit, as in PyTorch
+  x.zero_grad();  // resetting is explicit, as in PyTorch
 
   {
-    NoGradGuard no_grad;      // with torch.no_grad(): no graph is recorded
+    NoGradGuard no_grad;  // with torch.no_grad(): no graph is recorded
     const Tensor z = x * 2;
     expect(!z.requires_grad(), "no graph under NoGradGuard");
   }
 }
 
 // ---- docs/03-ops.md ----
+// clang-format off
 void ops() {
   const Tensor X = Tensor::matrix({{1, 2}, {3, 4}, {5, 6}});  // [3, 2]: 3 samples
   Tensor b = Tensor::vector({10, 20}, true);                   // [2], added to every row
@@ -97,6 +100,7 @@ void ops() {
   expect(Y, "tensor([[  1.,   2., 103.],\n        [  3.,   4., 107.],\n        [  5.,   6., 111.]])");
   expect(Y.value() == (matmul(X, transpose(W)) + bias).value(), "linear(x, W, b) equals x Wᵀ + b");
 }
+// clang-format on
 
 // ---- docs/05-losses.md ----
 void losses() {
@@ -131,13 +135,13 @@ void modules() {
   // 0.weight [8, 4]   0.bias [8]   2.weight [3, 8]   2.bias [3]
   expect(net.named_parameters().size() == 4 && net.named_parameters()[2].first == "2.weight", "PyTorch's names");
 
-  const nn::StateDict saved = net.state_dict();     // copies of the values, by name
+  const nn::StateDict saved = net.state_dict();  // copies of the values, by name
   Generator other(1);
   nn::Sequential twin;
   twin.push_back(std::make_unique<nn::Linear>(4, 8, other));
   twin.push_back(std::make_unique<nn::ReLU>());
   twin.push_back(std::make_unique<nn::Linear>(8, 3, other));
-  twin.load_state_dict(saved);                      // strict: same names, same shapes
+  twin.load_state_dict(saved);  // strict: same names, same shapes
   const Tensor x = Tensor::normal(Shape::matrix(5, 4), 0, 1, gen);
   expect(net(x).value() == twin(x).value(), "a state dict moves the weights from one model to another");
 }
@@ -145,12 +149,12 @@ void modules() {
 // ---- docs/07-optimizers.md ----
 void optimizers() {
   Tensor w = Tensor::scalar(0, true);
-  nn::SGD sgd({w}, 0.1f);      // torch.optim.SGD([w], lr=0.1)
+  nn::SGD sgd({w}, 0.1f);  // torch.optim.SGD([w], lr=0.1)
   for (int step = 0; step < 50; ++step) {
     const Tensor loss = pow(w - 3, 2);  // L = (w − 3)²,  dL/dw = 2(w − 3)
     sgd.zero_grad();
     loss.backward();
-    sgd.step();                // w ← w − 0.1 · 2(w − 3): the distance to 3 shrinks by 0.8 a step
+    sgd.step();  // w ← w − 0.1 · 2(w − 3): the distance to 3 shrinks by 0.8 a step
   }
   std::cout << w.item() << "\n";  // 2.99996 (3 − 3 · 0.8⁵⁰)
   expect(std::abs(w.item() - 3) < 1e-3f && sgd.steps() == 50, "SGD walks w to the minimum at 3");

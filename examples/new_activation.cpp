@@ -13,13 +13,13 @@
 #include <string>
 
 #include "ember/core/engine/autograd.hpp"
-#include "ember/lab/data/generators.hpp"
+#include "ember/core/engine/ops.hpp"
 #include "ember/core/nn/activation_modules.hpp"
 #include "ember/core/nn/linear.hpp"
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/optim.hpp"
 #include "ember/core/nn/sequential.hpp"
-#include "ember/core/engine/ops.hpp"
+#include "ember/lab/data/generators.hpp"
 
 using namespace ember;
 

@@ -3,11 +3,11 @@
 // the docs test (tests/test_docs.cpp) fails if the two drift apart.
 #include <iostream>
 
-#include "ember/lab/data/generators.hpp"
+#include "ember/core/engine/ops.hpp"
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/mymodel.hpp"
 #include "ember/core/nn/optim.hpp"
-#include "ember/core/engine/ops.hpp"
+#include "ember/lab/data/generators.hpp"
 
 int main() {
   using namespace ember;
@@ -17,15 +17,15 @@ int main() {
   nn::Adam optimizer(model.parameters(), 0.01f);  // torch.optim.Adam(model.parameters(), lr=0.01)
   nn::CrossEntropyLoss criterion;
   const Tensor x = Tensor::from_matrix(data.X);
-  for (int epoch = 1; epoch <= 200; ++epoch) {    // full batch: one step per epoch
+  for (int epoch = 1; epoch <= 200; ++epoch) {               // full batch: one step per epoch
     const Tensor loss = criterion(model.logits(x), data.y);  // logits, not model(x): see docs/05
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
     if (epoch % 50 == 0) std::cout << "epoch " << epoch << "  loss " << loss.item() << "\n";
   }
-  NoGradGuard no_grad;                            // with torch.no_grad():
-  const Tensor predicted = argmax(model(x), 1);   // the most probable class of each row
+  NoGradGuard no_grad;                           // with torch.no_grad():
+  const Tensor predicted = argmax(model(x), 1);  // the most probable class of each row
   int correct = 0;
   for (Index i = 0; i < data.size(); ++i) correct += predicted.at(i) == data.y[i];
   std::cout << "training accuracy " << correct / 400.0 << "\n";

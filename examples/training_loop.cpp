@@ -5,13 +5,13 @@
 #include <cstdio>
 #include <vector>
 
-#include "ember/lab/data/generators.hpp"
 #include "ember/core/data/loader.hpp"
-#include "ember/lab/data/split.hpp"
+#include "ember/core/engine/ops.hpp"
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/mymodel.hpp"
 #include "ember/core/nn/optim.hpp"
-#include "ember/core/engine/ops.hpp"
+#include "ember/lab/data/generators.hpp"
+#include "ember/lab/data/split.hpp"
 
 using namespace ember;
 
@@ -50,10 +50,10 @@ int main() {
     for (Index b = 0; b < loader.num_batches(); ++b) {
       loader.batch(b, xb, yb);
       const Tensor logits = model.logits(Tensor::from_matrix(xb));  // [B, 3]
-      const Tensor loss = criterion(logits, yb);                   // mean over the batch
-      optimizer.zero_grad();  // gradients accumulate: clear last step's
-      loss.backward();        // dL/dθ for every parameter θ
-      optimizer.step();       // θ ← θ − lr · (Adam's step)
+      const Tensor loss = criterion(logits, yb);                    // mean over the batch
+      optimizer.zero_grad();                                        // gradients accumulate: clear last step's
+      loss.backward();                                              // dL/dθ for every parameter θ
+      optimizer.step();                                             // θ ← θ − lr · (Adam's step)
       loss_sum += loss.item() * static_cast<double>(yb.size());
     }
     if (epoch % 20 == 0) {

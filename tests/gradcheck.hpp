@@ -91,9 +91,9 @@ inline Result compute_gradient_check(const Fn& fn, const std::vector<ember::Tens
         result.worst = std::isnan(ratio) ? INFINITY : ratio;
         worst.str("");
         worst << "worst element: input " << k << " (shape " << x.shape().str() << "), index " << i << " (row "
-              << i / x.cols() << ", col " << i % x.cols() << "), x = " << saved << ": analytic " << a
-              << ", numeric " << numeric << ", |difference| " << std::abs(a - numeric) << " is " << ratio
-              << "x the tolerance (atol " << opt.atol << ", rtol " << opt.rtol << ")";
+              << i / x.cols() << ", col " << i % x.cols() << "), x = " << saved << ": analytic " << a << ", numeric "
+              << numeric << ", |difference| " << std::abs(a - numeric) << " is " << ratio << "x the tolerance (atol "
+              << opt.atol << ", rtol " << opt.rtol << ")";
       }
     }
   }

@@ -20,9 +20,7 @@ namespace nn = ember::nn;
 namespace {
 
 // A constant (no gradient) tensor of uniform values in [low, high).
-Tensor data(Shape shape, Generator& gen, double low, double high) {
-  return Tensor::uniform(shape, low, high, gen);
-}
+Tensor data(Shape shape, Generator& gen, double low, double high) { return Tensor::uniform(shape, low, high, gen); }
 
 // 0/1 targets.
 Tensor binary(Shape shape, Generator& gen) {
@@ -53,21 +51,25 @@ TEST_CASE("BCEWithLogitsLoss's gradient matches finite differences, with and wit
   const Tensor pos_weight = Tensor::vector({0.5, 2, 3});
   gradcheck::check_gradients([&](const Inputs& in) { return nn::BCEWithLogitsLoss()(in[0], hard); }, {z});
   gradcheck::check_gradients([&](const Inputs& in) { return nn::BCEWithLogitsLoss(pos_weight)(in[0], soft); }, {z});
-  gradcheck::check_gradients([&](const Inputs& in) { return nn::BCEWithLogitsLoss(Tensor::scalar(4))(in[0], hard); }, {z});
+  gradcheck::check_gradients([&](const Inputs& in) { return nn::BCEWithLogitsLoss(Tensor::scalar(4))(in[0], hard); },
+                             {z});
   // One column, as MyModel(D, 1) trains.
   const Tensor z1 = gradcheck::uniform(Shape::matrix(6, 1), gen, -3, 3);
   const Tensor y1 = binary(Shape::matrix(6, 1), gen);
   gradcheck::check_gradients([&](const Inputs& in) { return nn::BCEWithLogitsLoss()(in[0], y1); }, {z1});
 }
 
-TEST_CASE("CrossEntropyLoss's gradient matches finite differences: plain, weighted, smoothed, both", "[gradcheck][loss]") {
+TEST_CASE("CrossEntropyLoss's gradient matches finite differences: plain, weighted, smoothed, both",
+          "[gradcheck][loss]") {
   Generator gen(3);
   const Tensor z = gradcheck::uniform(Shape::matrix(6, 4), gen, -3, 3);
   const Tensor weight = Tensor::vector({0.2, 1.0, 2.5, 0.7});
   gradcheck::check_gradients([&](const Inputs& in) { return nn::CrossEntropyLoss()(in[0], kTargets); }, {z});
   gradcheck::check_gradients([&](const Inputs& in) { return nn::CrossEntropyLoss(weight)(in[0], kTargets); }, {z});
-  gradcheck::check_gradients([&](const Inputs& in) { return nn::CrossEntropyLoss(Tensor(), 0.1)(in[0], kTargets); }, {z});
-  gradcheck::check_gradients([&](const Inputs& in) { return nn::CrossEntropyLoss(weight, 0.25)(in[0], kTargets); }, {z});
+  gradcheck::check_gradients([&](const Inputs& in) { return nn::CrossEntropyLoss(Tensor(), 0.1)(in[0], kTargets); },
+                             {z});
+  gradcheck::check_gradients([&](const Inputs& in) { return nn::CrossEntropyLoss(weight, 0.25)(in[0], kTargets); },
+                             {z});
   // Large logits: the max-subtracted form keeps the derivative exact.
   const Tensor big = gradcheck::uniform(Shape::matrix(6, 4), gen, 40, 60);
   gradcheck::check_gradients([&](const Inputs& in) { return nn::cross_entropy(in[0], kTargets); }, {big});
@@ -80,7 +82,8 @@ TEST_CASE("NLLLoss's gradient matches finite differences, alone and after log_so
   gradcheck::check_gradients([&](const Inputs& in) { return nn::NLLLoss()(in[0], kTargets); }, {x});
   gradcheck::check_gradients([&](const Inputs& in) { return nn::NLLLoss(weight)(in[0], kTargets); }, {x});
   const Tensor z = gradcheck::uniform(Shape::matrix(6, 4), gen, -3, 3);
-  gradcheck::check_gradients([&](const Inputs& in) { return nn::NLLLoss(weight)(ember::log_softmax(in[0], 1), kTargets); }, {z});
+  gradcheck::check_gradients(
+      [&](const Inputs& in) { return nn::NLLLoss(weight)(ember::log_softmax(in[0], 1), kTargets); }, {z});
 }
 
 TEST_CASE("MSELoss's gradient matches finite differences for both arguments", "[gradcheck][loss]") {

@@ -44,7 +44,8 @@ void check_binary(const char* op, Binary f, bool right_away_from_zero) {
   for (const Pair& p : broadcast_pairs) {
     INFO(op << " of " << p.name);
     const Tensor a = gradcheck::uniform(p.a, gen);
-    const Tensor b = right_away_from_zero ? gradcheck::away_from(p.b, gen, -2, 2, {0}, 0.5) : gradcheck::uniform(p.b, gen);
+    const Tensor b =
+        right_away_from_zero ? gradcheck::away_from(p.b, gen, -2, 2, {0}, 0.5) : gradcheck::uniform(p.b, gen);
     check_gradients([f](const Inputs& in) { return f(in[0], in[1]); }, {a, b});
   }
 }
@@ -128,7 +129,8 @@ TEST_CASE("transpose passes the gradient check for a matrix and a vector", "[gra
   // Multiplied by a non-symmetric constant, so a transpose that forgot to transpose its gradient fails.
   check_gradients([](const Inputs& in) { return ember::matmul(ember::transpose(in[0]), in[1]); },
                   {gradcheck::uniform(Shape::matrix(3, 4), gen), gradcheck::uniform(Shape::matrix(3, 2), gen)});
-  check_gradients([](const Inputs& in) { return ember::transpose(in[0]); }, {gradcheck::uniform(Shape::vector(4), gen)});
+  check_gradients([](const Inputs& in) { return ember::transpose(in[0]); },
+                  {gradcheck::uniform(Shape::vector(4), gen)});
 }
 
 TEST_CASE("linear passes the gradient check with and without bias and for a 1-D input", "[gradcheck]") {
@@ -156,15 +158,17 @@ TEST_CASE("sum and mean pass the gradient check over everything and along each d
     for (const int dim : {0, 1, -1}) {
       for (const bool keepdim : {false, true}) {
         INFO("dim " << dim << ", keepdim " << keepdim);
-        check_gradients([=](const Inputs& in) {
-          return is_mean ? ember::mean(in[0], dim, keepdim) : ember::sum(in[0], dim, keepdim);
-        }, {m});
+        check_gradients(
+            [=](const Inputs& in) {
+              return is_mean ? ember::mean(in[0], dim, keepdim) : ember::sum(in[0], dim, keepdim);
+            },
+            {m});
       }
     }
     for (const bool keepdim : {false, true}) {
-      check_gradients([=](const Inputs& in) {
-        return is_mean ? ember::mean(in[0], 0, keepdim) : ember::sum(in[0], 0, keepdim);
-      }, {v});
+      check_gradients(
+          [=](const Inputs& in) { return is_mean ? ember::mean(in[0], 0, keepdim) : ember::sum(in[0], 0, keepdim); },
+          {v});
     }
   }
 }
@@ -192,12 +196,14 @@ TEST_CASE("exp and log pass the gradient check", "[gradcheck]") {
 
 TEST_CASE("pow passes the gradient check for exponents 2, 0.5, -1 and 3", "[gradcheck]") {
   ember::Generator gen(15);
-  check_gradients([](const Inputs& in) { return ember::pow(in[0], 2); }, {gradcheck::uniform(Shape::matrix(3, 4), gen)});
+  check_gradients([](const Inputs& in) { return ember::pow(in[0], 2); },
+                  {gradcheck::uniform(Shape::matrix(3, 4), gen)});
   check_gradients([](const Inputs& in) { return ember::pow(in[0], 0.5); },
                   {gradcheck::uniform(Shape::matrix(3, 4), gen, 0.2, 3)});
   check_gradients([](const Inputs& in) { return ember::pow(in[0], -1); },
                   {gradcheck::away_from(Shape::matrix(3, 4), gen, -2, 2, {0}, 0.5)});
-  check_gradients([](const Inputs& in) { return ember::pow(in[0], 3); }, {gradcheck::uniform(Shape::matrix(3, 4), gen)});
+  check_gradients([](const Inputs& in) { return ember::pow(in[0], 3); },
+                  {gradcheck::uniform(Shape::matrix(3, 4), gen)});
 }
 
 TEST_CASE("clamp passes the gradient check away from its bounds", "[gradcheck]") {
@@ -215,9 +221,11 @@ TEST_CASE("a two-layer network with a log-softmax head passes the gradient check
   const Tensor b1 = gradcheck::uniform(Shape::vector(5), gen);
   const Tensor w2 = gradcheck::uniform(Shape::matrix(2, 5), gen);
   const Tensor b2 = gradcheck::uniform(Shape::vector(2), gen);
-  check_gradients([](const Inputs& in) {
-    const Tensor h = ember::tanh(ember::linear(in[0], in[1], in[2]));
-    const Tensor logp = ember::log_softmax(ember::linear(h, in[3], in[4]), 1);
-    return ember::mean(ember::sum(logp * logp, 1)) + ember::sum(h * h) * 0.1;  // h used twice
-  }, {x, w1, b1, w2, b2});
+  check_gradients(
+      [](const Inputs& in) {
+        const Tensor h = ember::tanh(ember::linear(in[0], in[1], in[2]));
+        const Tensor logp = ember::log_softmax(ember::linear(h, in[3], in[4]), 1);
+        return ember::mean(ember::sum(logp * logp, 1)) + ember::sum(h * h) * 0.1;  // h used twice
+      },
+      {x, w1, b1, w2, b2});
 }

@@ -79,7 +79,8 @@ inline ember::Tensor tensor_of(const json& t, bool requires_grad = false) {
   const json& values = t.at("values");
   ember::Matrix m(shape.rows, shape.cols);
   REQUIRE(static_cast<ember::Index>(values.size()) == m.size());
-  for (ember::Index i = 0; i < m.size(); ++i) m.data()[i] = static_cast<ember::Scalar>(number(values[static_cast<std::size_t>(i)]));
+  for (ember::Index i = 0; i < m.size(); ++i)
+    m.data()[i] = static_cast<ember::Scalar>(number(values[static_cast<std::size_t>(i)]));
   return ember::Tensor(std::move(m), shape, requires_grad);
 }
 

@@ -137,8 +137,8 @@ TEST_CASE("log_softmax matches PyTorch on extreme inputs along both dims", "[act
 
 TEST_CASE("no activation overflows or produces nan on inputs of -1000 to 1000", "[activations]") {
   const ember::Tensor x = ember::Tensor::matrix({{-1000, -100, 0}, {100, 1000, -1000}});
-  for (const std::string op : {"sigmoid", "tanh", "relu", "leaky_relu", "gelu", "silu", "elu", "softplus", "softmax",
-                               "log_softmax"}) {
+  for (const std::string op :
+       {"sigmoid", "tanh", "relu", "leaky_relu", "gelu", "silu", "elu", "softplus", "softmax", "log_softmax"}) {
     INFO(op);
     json p = {{"negative_slope", 0.01}, {"alpha", 1.0}, {"beta", 1.0}, {"threshold", 20.0}, {"dim", 1}};
     const ember::Tensor leaf = x.detach().requires_grad_();
@@ -152,8 +152,8 @@ TEST_CASE("no activation overflows or produces nan on inputs of -1000 to 1000", 
 // ---- coverage ----
 
 TEST_CASE("every activation in the reference file is exercised by a test above", "[activations]") {
-  const std::set<std::string> tested = {"sigmoid", "tanh", "relu", "leaky_relu", "softmax", "log_softmax",
-                                        "gelu", "silu", "elu", "softplus"};
+  const std::set<std::string> tested = {"sigmoid",     "tanh", "relu", "leaky_relu", "softmax",
+                                        "log_softmax", "gelu", "silu", "elu",        "softplus"};
   for (const json& c : reference::data().at("activations")) {
     INFO(c.at("name").get<std::string>());
     CHECK(tested.count(c.at("op").get<std::string>()) == 1);

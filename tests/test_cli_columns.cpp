@@ -1,9 +1,9 @@
 // The numbers on a user's own file (issue 12): eval and predict find columns by name and remember
 // the training run (data, seed, split, encodings), predict writes RFC 4180 CSV, targets that are
 // not classes stop, a semicolon file trains, datasets --export round-trips, and `ember info` tells.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <algorithm>
 #include <regex>
 
 #include "cli_runner.hpp"
@@ -53,7 +53,8 @@ TEST_CASE("eval on the training file, without --seed, scores exactly the trainin
   CHECK(evaluated["samples"] == 30);
   CHECK(evaluated["accuracy"].get<double>() == Approx(trained["final"]["test_accuracy"].get<double>()).margin(1e-12));
   CHECK(evaluated["loss"].get<double>() == Approx(trained["final"]["test_loss"].get<double>()).epsilon(1e-5));
-  CHECK_THAT(evaluated["rows"].get<std::string>(), Contains("the test rows of the training run (seed 5, test split 0.2)"));
+  CHECK_THAT(evaluated["rows"].get<std::string>(),
+             Contains("the test rows of the training run (seed 5, test split 0.2)"));
   // No data options at all: the recorded file.
   const json recorded = run_json("eval --model " + model + " --json");
   CHECK(recorded["accuracy"] == evaluated["accuracy"]);
@@ -62,10 +63,12 @@ TEST_CASE("eval on the training file, without --seed, scores exactly the trainin
   CHECK_THAT(other_seed.out, Contains("drawn with seed 1") && Contains("some of these rows may have been trained on"));
   // A built-in dataset: the recorded seed too.
   const std::string builtin = dir.file("b.safetensors");
-  const json trained_builtin = run_json("train --dataset moons --samples 300 --seed 7 --epochs 5 --save " + builtin + " --json");
+  const json trained_builtin =
+      run_json("train --dataset moons --samples 300 --seed 7 --epochs 5 --save " + builtin + " --json");
   const json evaluated_builtin = run_json("eval --model " + builtin + " --dataset moons --json");
   CHECK(evaluated_builtin["samples"] == 60);
-  CHECK(evaluated_builtin["accuracy"].get<double>() == Approx(trained_builtin["final"]["test_accuracy"].get<double>()).margin(1e-12));
+  CHECK(evaluated_builtin["accuracy"].get<double>() ==
+        Approx(trained_builtin["final"]["test_accuracy"].get<double>()).margin(1e-12));
 }
 
 TEST_CASE("reordered columns give the same eval accuracy and the same predictions", "[cli][columns]") {
@@ -76,11 +79,13 @@ TEST_CASE("reordered columns give the same eval accuracy and the same prediction
   const json original = run_json("eval --model " + model + " --data " + data + " --test-split 0 --json");
   const json shuffled = run_json("eval --model " + model + " --data " + reordered + " --json");
   CHECK(shuffled["samples"] == 150);  // another file: every row, and it says so
-  CHECK_THAT(shuffled["rows"].get<std::string>(), Contains("every row of " + reordered + " (not the data the model trained on)"));
+  CHECK_THAT(shuffled["rows"].get<std::string>(),
+             Contains("every row of " + reordered + " (not the data the model trained on)"));
   CHECK(shuffled["accuracy"] == original["accuracy"]);
   CHECK(shuffled["loss"].get<double>() == Approx(original["loss"].get<double>()).epsilon(1e-6));
   CHECK(original["accuracy"].get<double>() > 0.7);  // a trained model, or equal accuracies would prove little
-  CHECK(run_ember("predict --model " + model + " --data " + reordered).out == run_ember("predict --model " + model + " --data " + data).out);
+  CHECK(run_ember("predict --model " + model + " --data " + reordered).out ==
+        run_ember("predict --model " + model + " --data " + data).out);
 }
 
 TEST_CASE("a renamed column makes predict and eval fail, naming it", "[cli][columns]") {
@@ -100,26 +105,30 @@ TEST_CASE("a renamed column makes predict and eval fail, naming it", "[cli][colu
   }
 }
 
-TEST_CASE("predict writes RFC 4180 CSV that Python's csv module reads back, and --keep copies columns", "[cli][columns]") {
+TEST_CASE("predict writes RFC 4180 CSV that Python's csv module reads back, and --keep copies columns",
+          "[cli][columns]") {
   TempDir dir;
   const std::vector<std::string> names = {"Cat, domestic", "dog \"good boy\"", "caf\xC3\xA9 cr\xC3\xA8me"};
   std::string text = "id,x1,x2,animal\n";
   for (int i = 0; i < 60; ++i) {
     const int c = i % 3;
-    text += "row" + std::to_string(i) + "," + std::to_string(c * 2 + (i % 5) * 0.1) + "," + std::to_string(-c + (i % 7) * 0.05) +
-            "," + ember::csv_field(names[static_cast<std::size_t>(c)]) + "\n";
+    text += "row" + std::to_string(i) + "," + std::to_string(c * 2 + (i % 5) * 0.1) + "," +
+            std::to_string(-c + (i % 7) * 0.05) + "," + ember::csv_field(names[static_cast<std::size_t>(c)]) + "\n";
   }
   const std::string data = dir.write("animals.csv", text), model = dir.file("m.safetensors");
   const auto trained = run_ember("train --data " + data + " --ignore id --epochs 150 --lr 0.01 --save " + model);
   REQUIRE(trained.status == 0);
   const std::string predictions = dir.file("p.csv");
-  REQUIRE(run_ember("predict --model " + model + " --data " + data + " --keep id,animal --output " + predictions).status == 0);
+  REQUIRE(
+      run_ember("predict --model " + model + " --data " + data + " --keep id,animal --output " + predictions).status ==
+      0);
   // Ember's own reader: the quoted class names come back whole.
   ember::CsvOptions options;
   options.target = "prediction";
   options.features = {"id"};
   const ember::CsvTable table = ember::read_csv_table(predictions, options);
-  CHECK(table.header == std::vector<std::string>{"id", "animal", "prediction", "prob_Cat, domestic", "prob_caf\xC3\xA9 cr\xC3\xA8me", "prob_dog \"good boy\""});
+  CHECK(table.header == std::vector<std::string>{"id", "animal", "prediction", "prob_Cat, domestic",
+                                                 "prob_caf\xC3\xA9 cr\xC3\xA8me", "prob_dog \"good boy\""});
   REQUIRE(table.rows() == 60);
   int right = 0;
   for (std::size_t i = 0; i < 60; ++i) right += table.labels[i] == names[i % 3];
@@ -130,7 +139,8 @@ TEST_CASE("predict writes RFC 4180 CSV that Python's csv module reads back, and 
     WARN("no /usr/bin/python3: the check with Python's csv module is skipped");
     return;
   }
-  const std::string script = dir.write("read.py",
+  const std::string script = dir.write(
+      "read.py",
       "import csv, sys\n"
       "rows = list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))\n"
       "assert len(rows) == 61 and all(len(r) == 6 for r in rows), [len(r) for r in rows]\n"
@@ -143,11 +153,13 @@ TEST_CASE("predict writes RFC 4180 CSV that Python's csv module reads back, and 
 TEST_CASE("a continuous target or an ID given as --target stops, naming the count", "[cli][columns]") {
   TempDir dir;
   std::string text = "id,x,price\n";
-  for (int i = 0; i < 500; ++i) text += std::to_string(i) + "," + std::to_string(i % 17) + "," + std::to_string(i * 1.5 + 0.25) + "\n";
+  for (int i = 0; i < 500; ++i)
+    text += std::to_string(i) + "," + std::to_string(i % 17) + "," + std::to_string(i * 1.5 + 0.25) + "\n";
   const std::string data = dir.write("houses.csv", text);
   const auto price = run_ember("train --data " + data + " --epochs 1");
   CHECK(price.status == 1);
-  CHECK_THAT(price.err, Contains("the target column \"price\" holds numbers that are not whole") && Contains("--target"));
+  CHECK_THAT(price.err,
+             Contains("the target column \"price\" holds numbers that are not whole") && Contains("--target"));
   const auto id = run_ember("train --data " + data + " --target id --epochs 1");
   CHECK(id.status == 1);
   CHECK_THAT(id.err, Contains("the target column \"id\" has 500 distinct values in 500 rows"));
@@ -163,7 +175,8 @@ TEST_CASE("a semicolon file trains, and a header of numbers is warned about", "[
   const auto trained = run_ember("train --data " + data + " --epochs 100 --json");
   REQUIRE(trained.status == 0);
   CHECK(json::parse(trained.out)["final"]["test_accuracy"].get<double>() > 0.85);
-  CHECK_THAT(trained.err, Contains("data: " + data + ", 120 training rows, 30 test rows, 4 inputs from 4 columns, 3 classes"));
+  CHECK_THAT(trained.err,
+             Contains("data: " + data + ", 120 training rows, 30 test rows, 4 inputs from 4 columns, 3 classes"));
   const std::string headless = dir.write("headless.csv", "5.1,3.5,0\n4.9,3.0,1\n4.7,3.2,0\n4.6,3.1,1\n");
   const auto warned = run_ember("train --data " + headless + " --epochs 1 --test-split 0");
   CHECK_THAT(warned.err, Contains("the file may have no header row"));
@@ -177,7 +190,8 @@ TEST_CASE("one-hot and mean filling round-trip through save, info and predict", 
   for (int i = 0; i < 90; ++i) {
     const std::string age = std::to_string(20 + (i * 7) % 40), color = colors[(i / 2) % 3];
     const std::string label = (i / 2) % 3 == 0 ? "warm" : "cold";
-    text += (i % 10 == 3 ? std::string("NA") : age) + "," + (i % 10 == 6 ? std::string("") : color) + "," + label + "\n";
+    text +=
+        (i % 10 == 3 ? std::string("NA") : age) + "," + (i % 10 == 6 ? std::string("") : color) + "," + label + "\n";
     complete += age + "," + color + "," + label + "\n";
   }
   const std::string data = dir.write("people.csv", text), model = dir.file("m.safetensors");
@@ -213,7 +227,9 @@ TEST_CASE("one-hot and mean filling round-trip through save, info and predict", 
   const std::string purple = dir.write("purple.csv", "age,color\n30,purple\n");
   const auto unknown = run_ember("predict --model " + model + " --data " + purple);
   CHECK(unknown.status == 1);
-  CHECK_THAT(unknown.err, Contains("purple.csv:2:4: category \"purple\" of column \"color\" was not in the training data (known: blue, green, red)"));
+  CHECK_THAT(unknown.err,
+             Contains("purple.csv:2:4: category \"purple\" of column \"color\" was not in the training data "
+                      "(known: blue, green, red)"));
   CHECK(run_ember("predict --model " + model + " --data " + purple + " --unknown ignore").status == 0);
   const auto text_info = run_ember("info " + model);
   CHECK_THAT(text_info.out, Contains("color: one-hot, 3 categories (blue, green, red), missing -> ") &&
@@ -222,7 +238,8 @@ TEST_CASE("one-hot and mean filling round-trip through save, info and predict", 
 
 TEST_CASE("missing drop leaves rows out of training and gives them empty predictions", "[cli][columns]") {
   TempDir dir;
-  const std::string data = dir.write("d.csv", "a,b,label\n1,2,x\n,3,y\n4,5,x\n6,7,y\n8,?,x\n9,1,y\n"), model = dir.file("m.safetensors");
+  const std::string data = dir.write("d.csv", "a,b,label\n1,2,x\n,3,y\n4,5,x\n6,7,y\n8,?,x\n9,1,y\n"),
+                    model = dir.file("m.safetensors");
   const auto strict = run_ember("train --data " + data + " --epochs 1");
   CHECK(strict.status == 1);
   CHECK_THAT(strict.err, Contains(data + ":3:1: missing value in column \"a\"") && Contains("--missing drop"));
@@ -257,7 +274,12 @@ TEST_CASE("datasets --export writes a CSV that --data reads back bit for bit", "
   CHECK(read_back.feature_names == generated.feature_names);
   const std::string wine = dir.file("wine.csv");
   REQUIRE(run_ember("datasets --export wine " + wine).status == 0);
-  CHECK(ember::read_csv(wine).X == ember::load_builtin([] { ember::DataOptions o; o.dataset = "wine"; return o; }()).X);
+  CHECK(ember::read_csv(wine).X == ember::load_builtin([] {
+                                     ember::DataOptions o;
+                                     o.dataset = "wine";
+                                     return o;
+                                   }())
+                                       .X);
   CHECK(run_ember("datasets --export nope " + file).status == 2);
 }
 
@@ -293,7 +315,8 @@ TEST_CASE("a model file from before the column records still loads, predicts by 
   CHECK(run_ember("predict --model " + old + " --data " + reordered).out == original.out);
   const auto evaluated = run_ember("eval --model " + old + " --data " + iris + " --test-split 0");
   REQUIRE(evaluated.status == 0);
-  CHECK_THAT(evaluated.out, Contains("scored 150 rows: the test rows of " + iris) && Contains("does not record its training data"));
+  CHECK_THAT(evaluated.out,
+             Contains("scored 150 rows: the test rows of " + iris) && Contains("does not record its training data"));
   // With no data named, there is nothing recorded to fall back on: a usage error, not a guess.
   CHECK(run_ember("eval --model " + old).status == 2);
   // eval has no standardization option of its own: the model's is applied.

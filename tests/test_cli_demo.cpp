@@ -12,8 +12,8 @@
 
 #include "cli_runner.hpp"
 #include "ember/core/engine/activation_ops.hpp"
-#include "ember/core/nn/mymodel.hpp"
 #include "ember/core/engine/ops.hpp"
+#include "ember/core/nn/mymodel.hpp"
 #include "ember/lab/text/tensor_print.hpp"
 
 using ember_test::run_ember;
@@ -99,8 +99,9 @@ TEST_CASE("ember demo prints the article's tensors exactly as PyTorch does", "[c
   CHECK(has(demo.out, "\ntensor([0., 0., 1., 2.])\n"));
   CHECK(has(demo.out, "\ntensor([-0.0100,  0.0000,  1.0000,  2.0000])\n"));
   // The softmax snippet under torch.set_printoptions(sci_mode=False): padded to width 10 in 1.13.
-  CHECK(has(demo.out, "\ntensor([[    0.0059,     0.1184,     0.0008,     0.8749],\n"
-                      "        [    0.0064,     0.0000,     0.0471,     0.9465]])\n"));
+  CHECK(has(demo.out,
+            "\ntensor([[    0.0059,     0.1184,     0.0008,     0.8749],\n"
+            "        [    0.0064,     0.0000,     0.0471,     0.9465]])\n"));
   CHECK(has(demo.out, "\n>>> print(y.sum(dim=1))\n" + pytorch_str_of_ones(values_of(article_row_sums())) + "\n"));
   CHECK(has(demo.out, "\ntensor([3, 3])\n"));
   // The models are printed as modules, and the multiclass probabilities' row sums are 1.

@@ -82,7 +82,8 @@ TEST_CASE("Usage errors in the data options exit 2 and name the option", "[cli]"
       {"train --dataset iris --seed -1", 2, "--seed: expected a whole number >= 0, got \"-1\""},
       {"train --dataset iris --test-split abc", 2, "--test-split: expected a number, got \"abc\""},
       {"train --dataset iris --test-split -0.1", 2, "--test-split must be in [0, 1)"},
-      {"eval --model " + torch_model + " --activation relu --dataset iris --samples 5", 2, "--samples does not apply to iris"},
+      {"eval --model " + torch_model + " --activation relu --dataset iris --samples 5", 2,
+       "--samples does not apply to iris"},
       {"compare --dataset iris --noise 1", 2, "--noise does not apply to iris"},
   });
 }
@@ -124,7 +125,8 @@ TEST_CASE("Usage errors of eval, predict, compare and datasets exit 2 and name t
       {"predict --data " + csv, 2, "--model FILE is required"},
       {"predict --model " + model, 2, "--data FILE.csv is required"},
       {"predict --model " + model + " --data " + csv + " --activation nope", 2, "unknown activation \"nope\""},
-      {"predict --model " + model + " --data " + csv + " --activation relu --output " + dir.path(), 2, "is a directory"},
+      {"predict --model " + model + " --data " + csv + " --activation relu --output " + dir.path(), 2,
+       "is a directory"},
       {"compare --seeds 0", 2, "--seeds must be at least 1"},
       {"compare --seeds x", 2, "--seeds: expected a whole number, got \"x\""},
       {"compare --target-loss 0.1 --target-accuracy 0.9", 2, "give --target-loss or --target-accuracy, not both"},
@@ -214,11 +216,14 @@ TEST_CASE("predict with inputs that do not fit the model fails with status 1 and
   TempDir dir;
   const std::string model = iris_model(dir);
   const std::string missing_column = dir.write("three.csv", "sepal_length,sepal_width,petal_length\n5.1,3.5,1.4\n");
-  const std::string nan = dir.write("nan.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n5,nan,1,1\n");
-  const std::string text = dir.write("text.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,big,0.2\n");
+  const std::string nan =
+      dir.write("nan.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n5,nan,1,1\n");
+  const std::string text =
+      dir.write("text.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,big,0.2\n");
   check_cases({
       {"predict --model " + model + " --data " + missing_column, 1,
-       missing_column + ": the model reads 4 columns by name, and 1 of them is not in the file's header: \"petal_width\""},
+       missing_column +
+           ": the model reads 4 columns by name, and 1 of them is not in the file's header: \"petal_width\""},
       {"predict --model " + model + " --data " + nan, 1, nan + ":3:3: missing value in column \"sepal_width\""},
       {"predict --model " + model + " --data " + text, 1, text + ":2:9: expected a number in column \"petal_length\""},
       {"predict --model " + model + " --data " + dir.file("absent.csv"), 1, dir.file("absent.csv") + ": no such file"},
@@ -243,14 +248,18 @@ TEST_CASE("eval with data that does not fit the model fails with status 1 and sa
   });
 }
 
-TEST_CASE("Model files that are missing, truncated, of the wrong shape or not model files fail with status 1 and name the file", "[cli]") {
+TEST_CASE(
+    "Model files that are missing, truncated, of the wrong shape or not model files fail with status 1 "
+    "and name the file",
+    "[cli]") {
   TempDir dir;
   const std::string model = iris_model(dir);
   const std::string bytes = read_file(model);
   const std::string half = dir.write("half.safetensors", bytes.substr(0, bytes.size() / 2));
   const std::string short_data = dir.write("short.safetensors", bytes.substr(0, bytes.size() - 4));
   const std::string csv_model = dir.write("model.csv", "a,b,label\n1,2,x\n");
-  const std::string png = dir.write("model.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0", 29));
+  const std::string png =
+      dir.write("model.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0", 29));
   const std::string input = dir.write("in.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n");
   const std::string absent = dir.file("absent.safetensors");
   check_cases({
@@ -258,7 +267,8 @@ TEST_CASE("Model files that are missing, truncated, of the wrong shape or not mo
       {"eval --model " + half + " --dataset iris", 1, "model file '" + half + "'"},
       {"predict --model " + short_data + " --data " + input, 1, "run past the end of the data"},
       {"eval --model " + short_data + " --dataset iris", 1, "run past the end of the data"},
-      {"predict --model " + csv_model + " --data " + input, 1, csv_model + ": not an Ember/safetensors model file (it is text"},
+      {"predict --model " + csv_model + " --data " + input, 1,
+       csv_model + ": not an Ember/safetensors model file (it is text"},
       {"eval --model " + png + " --dataset iris", 1, png + ": not an Ember/safetensors model file (it is a PNG image)"},
       {"train --dataset iris --init " + csv_model, 1, csv_model + ": not an Ember/safetensors model file"},
       {"predict --model " + absent + " --data " + input, 1, "model file '" + absent + "': cannot open"},
@@ -267,7 +277,8 @@ TEST_CASE("Model files that are missing, truncated, of the wrong shape or not mo
       {"train --dataset iris --init " + half, 1, "model file '" + half + "'"},
       // The right file for another model: 64,32 hidden units where 8 are asked for; 3 classes where moons has 2.
       {"train --dataset iris --hidden 8 --init " + model, 1,
-       "--init " + model + ": load_state_dict: \"fc1.weight\" has shape [64, 4] in the state dict, the model expects [8, 4]"},
+       "--init " + model +
+           ": load_state_dict: \"fc1.weight\" has shape [64, 4] in the state dict, the model expects [8, 4]"},
       {"train --dataset moons --init " + model, 1, "--init " + model + ": load_state_dict"},
   });
 }
@@ -276,9 +287,12 @@ TEST_CASE("Outputs that cannot be written fail before the work, with status 1 an
   TempDir dir;
   const std::string missing = dir.file("no/such/dir");
   check_cases({
-      {"train --dataset iris --log " + missing + "/log.csv", 1, "--log " + missing + "/log.csv: cannot write into directory"},
-      {"train --dataset iris --save " + missing + "/m.safetensors", 1, "--save " + missing + "/m.safetensors: cannot write"},
-      {"compare --dataset iris --epochs 1 --plot " + missing + "/p.svg", 1, "--plot " + missing + "/p.svg: cannot write"},
+      {"train --dataset iris --log " + missing + "/log.csv", 1,
+       "--log " + missing + "/log.csv: cannot write into directory"},
+      {"train --dataset iris --save " + missing + "/m.safetensors", 1,
+       "--save " + missing + "/m.safetensors: cannot write"},
+      {"compare --dataset iris --epochs 1 --plot " + missing + "/p.svg", 1,
+       "--plot " + missing + "/p.svg: cannot write"},
       {"compare --dataset iris --epochs 1 --csv " + missing + "/c.csv", 1, "--csv " + missing + "/c.csv: cannot write"},
       {"compare --dataset iris --epochs 1 --csv " + dir.path(), 2, "--csv " + dir.path() + ": is a directory"},
   });
@@ -294,7 +308,8 @@ TEST_CASE("Fashion-MNIST errors name the folder and the package", "[cli]") {
       {"train --dataset fashion_mnist --data-dir " + dir.path(), 1, "apt-get install dataset-fashion-mnist"},
   });
   if (std::filesystem::exists("/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz")) {
-    check_cases({{"train --dataset fashion_mnist --samples 70000", 2, "--samples for fashion_mnist must be in 1..60000"}});
+    check_cases(
+        {{"train --dataset fashion_mnist --samples 70000", 2, "--samples for fashion_mnist must be in 1..60000"}});
   }
   // A damaged IDX file: named, with what is wrong.
   const std::string fake = dir.path() + "/fake";
@@ -303,7 +318,8 @@ TEST_CASE("Fashion-MNIST errors name the folder and the package", "[cli]") {
                            "t10k-labels-idx1-ubyte.gz"}) {
     std::ofstream(fake + "/" + name, std::ios::binary) << std::string("\0\0\x08\x03\0\0\0\x02", 8);
   }
-  check_cases({{"train --dataset fashion_mnist --data-dir " + fake, 1, fake + "/train-images-idx3-ubyte.gz: truncated IDX header"}});
+  check_cases({{"train --dataset fashion_mnist --data-dir " + fake, 1,
+                fake + "/train-images-idx3-ubyte.gz: truncated IDX header"}});
 }
 
 TEST_CASE("A request for more memory than the machine has is one clear message, not std::bad_alloc", "[cli]") {

@@ -15,10 +15,10 @@ TEST_CASE("edit distance counts insertions, deletions, substitutions and swaps o
   CHECK(edit_distance("epochs", "epochs") == 0);
   CHECK(edit_distance("", "abc") == 3);
   CHECK(edit_distance("abc", "") == 3);
-  CHECK(edit_distance("epoch", "epochs") == 1);   // insertion
+  CHECK(edit_distance("epoch", "epochs") == 1);    // insertion
   CHECK(edit_distance("epochss", "epochs") == 1);  // deletion
-  CHECK(edit_distance("epocks", "epochs") == 1);  // substitution
-  CHECK(edit_distance("epohcs", "epochs") == 1);  // two neighbours swapped: one edit, not two
+  CHECK(edit_distance("epocks", "epochs") == 1);   // substitution
+  CHECK(edit_distance("epohcs", "epochs") == 1);   // two neighbours swapped: one edit, not two
   CHECK(edit_distance("trian", "train") == 1);
   CHECK(edit_distance("kitten", "sitting") == 3);
   CHECK(edit_distance("ca", "abc") == 3);  // optimal string alignment: a swapped pair is not edited again
@@ -47,7 +47,8 @@ TEST_CASE("the closest name is suggested only when it is close enough", "[cli]")
 }
 
 TEST_CASE("cxxopts' curly quotes become plain ASCII quotes", "[cli]") {
-  CHECK(plain_quotes("Option \xE2\x80\x98" "epochs\xE2\x80\x99 is missing an argument") == "Option 'epochs' is missing an argument");
+  CHECK(plain_quotes("Option \xE2\x80\x98"
+                     "epochs\xE2\x80\x99 is missing an argument") == "Option 'epochs' is missing an argument");
   CHECK(plain_quotes("no quotes") == "no quotes");
   CHECK(plain_quotes("caf\xC3\xA9 \xE2\x80\x98x\xE2\x80\x99") == "caf\xC3\xA9 'x'");  // other UTF-8 is left alone
 }

@@ -64,8 +64,8 @@ namespace {
 ember_test::CliResult run_on_a_terminal(const std::string& args) {
   ember_test::TempDir capture;
   const std::string out = capture.file("typescript");
-  const std::string command = "script -q -e -c \"" + std::string(EMBER_BINARY) + " " + args + "\" /dev/null >" + out +
-                              " 2>&1 </dev/null";
+  const std::string command =
+      "script -q -e -c \"" + std::string(EMBER_BINARY) + " " + args + "\" /dev/null >" + out + " 2>&1 </dev/null";
   const int raw = std::system(command.c_str());
   ember_test::CliResult r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;

@@ -46,7 +46,8 @@ TrainedThenEvaluated train_then_eval(const std::string& train_args, const std::s
 TEST_CASE("ember --help lists the commands and an unknown command is a usage error", "[cli]") {
   const auto help = run_ember("--help");
   CHECK(help.status == 0);
-  for (const char* command : {"demo", "datasets", "train", "eval", "predict", "compare"}) CHECK(help.out.find(command) != std::string::npos);
+  for (const char* command : {"demo", "datasets", "train", "eval", "predict", "compare"})
+    CHECK(help.out.find(command) != std::string::npos);
   const auto unknown = run_ember("fly");
   CHECK(unknown.status == 2);
   CHECK(unknown.err.find("unknown command 'fly'") != std::string::npos);
@@ -65,13 +66,15 @@ TEST_CASE("every command's --help exits 0 and shows an example", "[cli]") {
 TEST_CASE("ember datasets lists every built-in dataset with its size", "[cli]") {
   const auto r = run_ember("datasets");
   REQUIRE(r.status == 0);
-  for (const char* name : {"moons", "circles", "spiral", "xor", "blobs", "iris", "wine", "breast_cancer", "digits", "fashion_mnist"})
+  for (const char* name :
+       {"moons", "circles", "spiral", "xor", "blobs", "iris", "wine", "breast_cancer", "digits", "fashion_mnist"})
     CHECK(r.out.find(name) != std::string::npos);
   CHECK(std::regex_search(r.out, std::regex("iris +150 +4 +3")));
 }
 
 TEST_CASE("the issue's protocol reaches its accuracies on iris, breast_cancer and moons", "[cli][e2e]") {
-  const std::string protocol = " --test-split 0.2 --seed 0 --activation relu --optimizer adam --lr 0.001 --batch-size 32 --epochs 200";
+  const std::string protocol =
+      " --test-split 0.2 --seed 0 --activation relu --optimizer adam --lr 0.001 --batch-size 32 --epochs 200";
   CHECK(final_test_accuracy(run_ember("train --dataset iris" + protocol).out) >= 0.93);
   CHECK(final_test_accuracy(run_ember("train --dataset breast_cancer" + protocol).out) >= 0.94);
   CHECK(final_test_accuracy(run_ember("train --dataset moons --samples 1000 --noise 0.2" + protocol).out) >= 0.96);
@@ -122,7 +125,8 @@ TEST_CASE("eval scores the split train held out, with precision, recall and a co
 
 TEST_CASE("eval draws a generated dataset with the model's classes: spiral trained with 4 arms", "[cli]") {
   TempDir dir;
-  const TrainedThenEvaluated run = train_then_eval("--dataset spiral --classes 4 --epochs 20", dir.file("m.safetensors"));
+  const TrainedThenEvaluated run =
+      train_then_eval("--dataset spiral --classes 4 --epochs 20", dir.file("m.safetensors"));
   REQUIRE(run.evaluation["confusion"].size() == 4);
   int samples_of_arm_3 = 0;  // the confusion matrix's row 3: the samples whose true class is arm 3
   for (int count : run.evaluation["confusion"][3]) samples_of_arm_3 += count;
@@ -135,7 +139,9 @@ TEST_CASE("predict writes prediction and one probability per class, matching col
   const std::string model = dir.file("iris.safetensors");
   REQUIRE(run_ember("train --dataset iris --epochs 50 --save " + model).status == 0);
   // Columns in another order than training, plus the label column: matched by name.
-  const std::string input = dir.write("in.csv", "species,petal_width,petal_length,sepal_width,sepal_length\nsetosa,0.2,1.4,3.5,5.1\nvirginica,2.5,6.0,3.3,6.3\n");
+  const std::string input = dir.write(
+      "in.csv",
+      "species,petal_width,petal_length,sepal_width,sepal_length\nsetosa,0.2,1.4,3.5,5.1\nvirginica,2.5,6.0,3.3,6.3\n");
   const auto r = run_ember("predict --model " + model + " --data " + input + " --output " + dir.file("p.csv"));
   REQUIRE(r.status == 0);
   const std::string csv = read_file(dir.file("p.csv"));
@@ -187,7 +193,9 @@ TEST_CASE("train --quiet prints only the final summary line, and still shows err
   REQUIRE(r.status == 0);
   INFO("stdout: " << r.out);
   CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
-  CHECK(std::regex_match(r.out, std::regex("trained 4 epochs in [0-9.]+ s: train loss [0-9.]+ acc [0-9.]+  test loss [0-9.]+ acc [0-9.]+\n")));
+  CHECK(std::regex_match(
+      r.out,
+      std::regex("trained 4 epochs in [0-9.]+ s: train loss [0-9.]+ acc [0-9.]+  test loss [0-9.]+ acc [0-9.]+\n")));
   CHECK(r.err.empty());  // no data line, no progress, no "saved model to": only the summary
   CHECK(read_file(dir.file("m.safetensors")).size() > 0);
   // Its figures are the last epoch's.
@@ -223,7 +231,10 @@ TEST_CASE("train --every N prints every Nth epoch line and always the last", "[c
 }
 
 TEST_CASE("usage errors exit 2 and name the option", "[cli]") {
-  struct Case { const char* args; const char* says; };
+  struct Case {
+    const char* args;
+    const char* says;
+  };
   const Case cases[] = {
       {"train --dataset iris --activation swish", "unknown activation \"swish\""},
       {"train --dataset iris --epochs 0", "--epochs"},

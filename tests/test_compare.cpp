@@ -1,9 +1,9 @@
 // ember compare: identical starts, the same figures as ember train, dead and saturated units
 // counted right on constructed cases, and a well-formed plot with one curve per activation. Ctrl-C:
 // the report of the finished runs, marked as interrupted, and status 130 (tests/process.hpp).
-#include <catch2/catch.hpp>
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -59,8 +59,9 @@ bool same_figures(const StudyEpoch& a, const StudyEpoch& b) {
     return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), same);
   };
   return a.epoch == b.epoch && same(a.train_loss, b.train_loss) && same(a.train_accuracy, b.train_accuracy) &&
-         same(a.test_loss, b.test_loss) && same(a.test_accuracy, b.test_accuracy) && same_all(a.grad_norm, b.grad_norm) &&
-         same_all(a.dead_fraction, b.dead_fraction) && same_all(a.saturated_fraction, b.saturated_fraction);
+         same(a.test_loss, b.test_loss) && same(a.test_accuracy, b.test_accuracy) &&
+         same_all(a.grad_norm, b.grad_norm) && same_all(a.dead_fraction, b.dead_fraction) &&
+         same_all(a.saturated_fraction, b.saturated_fraction);
 }
 
 }  // namespace
@@ -80,7 +81,8 @@ TEST_CASE("every activation starts from bit-identical weights, and each seed fro
       CHECK(same_bits(tensor.value(), reference.initial_state.at(name).value()));
     }
   }
-  CHECK_FALSE(same_bits(result.runs[0].initial_state.at("fc1.weight").value(), result.runs[1].initial_state.at("fc1.weight").value()));
+  CHECK_FALSE(same_bits(result.runs[0].initial_state.at("fc1.weight").value(),
+                        result.runs[1].initial_state.at("fc1.weight").value()));
 }
 
 TEST_CASE("runs trained 3 at a time give the very figures of runs trained one by one, in the same order", "[compare]") {
@@ -148,15 +150,17 @@ TEST_CASE("a stop request ends every run in flight, and the result holds no run 
   callbacks.step = [&](const Step&) {
     if (++batches == 50) stop = true;  // callbacks run one at a time: no race on `batches`
   };
-  const CompareResult result = run_comparison(train, test, config, [&](const std::string&, std::uint64_t, int, int) { ++started; }, &callbacks);
+  const CompareResult result = run_comparison(
+      train, test, config, [&](const std::string&, std::uint64_t, int, int) { ++started; }, &callbacks);
   CHECK(stop.load());
-  CHECK(started <= 2);  // the two that were in flight; none started after the stop
+  CHECK(started <= 2);         // the two that were in flight; none started after the stop
   CHECK(result.runs.empty());  // neither finished
   CHECK(result.interrupted);
   CHECK(result.planned_runs == 12);
 }
 
-TEST_CASE("after a stop request the result keeps the finished runs, and the report says it was interrupted", "[compare]") {
+TEST_CASE("after a stop request the result keeps the finished runs, and the report says it was interrupted",
+          "[compare]") {
   const auto [train, test] = moons_split(200);
   CompareConfig config;
   config.base.epochs = 3;
@@ -167,7 +171,8 @@ TEST_CASE("after a stop request the result keeps the finished runs, and the repo
   callbacks.stop = &stop;
   // One run at a time: when the third starts, the first two (tanh, both seeds) are finished.
   const CompareResult result = run_comparison(
-      train, test, config, [&](const std::string&, std::uint64_t, int number, int) { stop = stop || number == 3; }, &callbacks);
+      train, test, config, [&](const std::string&, std::uint64_t, int number, int) { stop = stop || number == 3; },
+      &callbacks);
   REQUIRE(result.runs.size() == 2);
   CHECK(result.interrupted);
   CHECK(result.planned_runs == 4);
@@ -204,7 +209,8 @@ TEST_CASE("one activation inside compare gives exactly the figures of ember trai
   ember_test::TempDir dir;
   const std::string options = " --dataset moons --samples 300 --epochs 4 --seed 7 --hidden 16,8 --lr 0.01";
   const auto trained = ember_test::run_ember("train --activation tanh" + options + " --log " + dir.file("train.csv"));
-  const auto compared = ember_test::run_ember("compare --activations tanh" + options + " --csv " + dir.file("compare.csv"));
+  const auto compared =
+      ember_test::run_ember("compare --activations tanh" + options + " --csv " + dir.file("compare.csv"));
   REQUIRE(trained.status == 0);
   REQUIRE(compared.status == 0);
   // Compare the loss and accuracy columns, row by row (the timing columns differ, as they should).
@@ -218,7 +224,8 @@ TEST_CASE("one activation inside compare gives exactly the figures of ember trai
       std::stringstream cells_in(line);
       std::string cell;
       while (std::getline(cells_in, cell, ',')) cells.push_back(cell);
-      rows.push_back(cells[first_column] + "," + cells[first_column + 1] + "," + cells[first_column + 2] + "," + cells[first_column + 3] + "," + cells[first_column + 4]);
+      rows.push_back(cells[first_column] + "," + cells[first_column + 1] + "," + cells[first_column + 2] + "," +
+                     cells[first_column + 3] + "," + cells[first_column + 4]);
     }
     return rows;
   };
@@ -234,7 +241,8 @@ TEST_CASE("a ReLU unit whose bias keeps it below zero on every sample counts as 
   nn::MyModel model(2, 1, gen, "relu", {8, 4});
   model.layers()[0]->bias().mutable_value()(0, 3) = -1000;  // unit 3 of the first hidden layer never fires
   // The expected count, found independently: units whose pre-activation is <= 0 on every sample.
-  const Matrix z = (train.X * model.layers()[0]->weight().value().transpose()).rowwise() + model.layers()[0]->bias().value().row(0);
+  const Matrix z =
+      (train.X * model.layers()[0]->weight().value().transpose()).rowwise() + model.layers()[0]->bias().value().row(0);
   const long expected_dead = ((z.array() > 0).colwise().any() == false).count();
   const StudyEpoch stats = diagnostics_of(model, train);
   CHECK(expected_dead >= 1);
@@ -274,16 +282,19 @@ TEST_CASE("the summary finds the vanishing gradient and the findings name the ac
   CHECK(summary.rows[1].grad_ratio.mean > summary.rows[0].grad_ratio.mean);
   const auto sentences = findings(summary, result);
   bool named = false;
-  for (const auto& s : sentences) named = named || (s.find("vanished") != std::string::npos && s.find("sigmoid") != std::string::npos);
+  for (const auto& s : sentences)
+    named = named || (s.find("vanished") != std::string::npos && s.find("sigmoid") != std::string::npos);
   CHECK(named);
   const std::string table = summary_table(summary, result);
   CHECK(table.find("sigmoid") != std::string::npos);
   CHECK(table.find("epochs to target") != std::string::npos);
 }
 
-TEST_CASE("compare writes a well-formed SVG with one curve per activation in each panel, and a CSV", "[compare][cli][plot]") {
+TEST_CASE("compare writes a well-formed SVG with one curve per activation in each panel, and a CSV",
+          "[compare][cli][plot]") {
   ember_test::TempDir dir;
-  const auto r = ember_test::run_ember("compare --epochs 3 --plot " + dir.file("c.svg") + " --csv " + dir.file("c.csv"));
+  const auto r =
+      ember_test::run_ember("compare --epochs 3 --plot " + dir.file("c.svg") + " --csv " + dir.file("c.csv"));
   REQUIRE(r.status == 0);
   const std::string svg = ember_test::read_file(dir.file("c.svg"));
   CHECK(ember_test::xml_problem(svg).empty());
@@ -318,12 +329,14 @@ int interrupted_compare(ember_test::Process& compare) {
   return k;
 }
 
-const std::vector<std::string> eight_runs{"compare", "--dataset", "moons", "--samples", "1000", "--epochs", "40", "--activations",
-                                          "tanh,relu", "--seeds", "4", "--jobs", "1"};
+const std::vector<std::string> eight_runs{"compare", "--dataset",     "moons",     "--samples", "1000", "--epochs",
+                                          "40",      "--activations", "tanh,relu", "--seeds",   "4",    "--jobs",
+                                          "1"};
 
 }  // namespace
 
-TEST_CASE("compare interrupted by SIGINT writes the table, CSV and plot of the finished runs and exits 130", "[compare][cli][robustness]") {
+TEST_CASE("compare interrupted by SIGINT writes the table, CSV and plot of the finished runs and exits 130",
+          "[compare][cli][robustness]") {
   ember_test::TempDir dir;
   std::vector<std::string> args = eight_runs;
   args.insert(args.end(), {"--csv", dir.file("c.csv"), "--plot", dir.file("c.svg")});
@@ -342,7 +355,8 @@ TEST_CASE("compare interrupted by SIGINT writes the table, CSV and plot of the f
   CHECK(svg.find(mark) != std::string::npos);
 }
 
-TEST_CASE("compare --json interrupted by SIGINT prints the finished runs, marked, and exits 130", "[compare][cli][robustness]") {
+TEST_CASE("compare --json interrupted by SIGINT prints the finished runs, marked, and exits 130",
+          "[compare][cli][robustness]") {
   ember_test::TempDir dir;
   std::vector<std::string> args = eight_runs;
   args.push_back("--json");
@@ -357,8 +371,9 @@ TEST_CASE("compare --json interrupted by SIGINT prints the finished runs, marked
 
 TEST_CASE("compare interrupted before any run finished writes nothing and exits 130", "[compare][cli][robustness]") {
   ember_test::TempDir dir;
-  ember_test::Process compare({"compare", "--dataset", "moons", "--samples", "2000", "--epochs", "1000000", "--csv", dir.file("c.csv")},
-                              dir.file("out"), dir.file("err"));
+  ember_test::Process compare(
+      {"compare", "--dataset", "moons", "--samples", "2000", "--epochs", "1000000", "--csv", dir.file("c.csv")},
+      dir.file("out"), dir.file("err"));
   REQUIRE(compare.wait_until([&] { return compare.err().find("compare: run 1/4") != std::string::npos; }, 60));
   REQUIRE(compare.wait_until([&] { return compare.handles_signals(); }, 60));
   ember_test::stops_with_status_130(compare, SIGINT);

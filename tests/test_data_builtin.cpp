@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "ember/lab/data/builtin.hpp"
-#include "ember/lab/data/split.hpp"
 #include "ember/lab/data/embedded.hpp"
+#include "ember/lab/data/split.hpp"
 #include "test_data_files.hpp"
 
 using namespace ember;
@@ -83,8 +83,8 @@ TEST_CASE("generated datasets follow samples, noise, classes and seed", "[data][
 }
 
 TEST_CASE("an unknown name and inapplicable options are errors that say why", "[data][builtin]") {
-  CHECK_THROWS_WITH(load_builtin(named("mnist")), Contains("unknown dataset \"mnist\"") && Contains("moons, circles") &&
-                                                      Contains("fashion_mnist"));
+  CHECK_THROWS_WITH(load_builtin(named("mnist")),
+                    Contains("unknown dataset \"mnist\"") && Contains("moons, circles") && Contains("fashion_mnist"));
   DataOptions options = named("iris");
   options.noise = 0.3;
   CHECK_THROWS_WITH(load_builtin(options), Contains("--noise does not apply to iris"));

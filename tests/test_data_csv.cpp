@@ -10,7 +10,8 @@ using Catch::Contains;
 
 TEST_CASE("read_csv reads features and sorts string labels into class indices", "[data][csv]") {
   ember_test::TempDir dir;
-  const auto path = dir.write("flowers.csv", "length,width,species\n1.5,2,virginica\n3,4.25,setosa\n-5,6,versicolor\n7,8,setosa\n");
+  const auto path =
+      dir.write("flowers.csv", "length,width,species\n1.5,2,virginica\n3,4.25,setosa\n-5,6,versicolor\n7,8,setosa\n");
   const Dataset data = read_csv(path);
   CHECK(data.name == "flowers");
   CHECK(data.size() == 4);
@@ -59,7 +60,7 @@ TEST_CASE("numbers may use scientific notation, signs and surrounding blanks", "
   CHECK(data.X(0, 2) == Approx(4.0).margin(1e-6));
   CHECK(data.X(1, 0) == Approx(0.5).margin(1e-6));
   CHECK(data.X(1, 1) == Approx(5.0).margin(1e-6));
-  CHECK(data.X(2, 0) == Approx(0.0).margin(1e-30));  // underflows to zero, not an error
+  CHECK(data.X(2, 0) == Approx(0.0).margin(1e-30));               // underflows to zero, not an error
   CHECK(data.class_names == std::vector<std::string>{"1", "b"});  // not all integers: string labels
   // A label with a fraction is a measurement, not a class (encoding.hpp): an error, not a class "0.5".
   CHECK_THROWS_WITH(read_csv(dir.write("half.csv", "a,y\n1,0.5\n2,1\n")), Contains("holds numbers that are not whole"));
@@ -73,7 +74,9 @@ TEST_CASE("a UTF-8 BOM, CRLF line ends and empty lines at the end are accepted",
   CHECK(data.size() == 2);
   CHECK(data.class_names == std::vector<std::string>{"a", "b"});
   // Columns count characters after the BOM, and the CR is not part of the last field.
-  const auto bad = dir.write("winbad.csv", "\xEF\xBB\xBF" "a,b,y\r\n1,1e39,q\r\n");
+  const auto bad = dir.write("winbad.csv",
+                             "\xEF\xBB\xBF"
+                             "a,b,y\r\n1,1e39,q\r\n");
   REQUIRE_THROWS_WITH(read_csv(bad), Contains("winbad.csv:2:3: \"1e39\" in column \"b\" is out of float32 range"));
 }
 
@@ -93,32 +96,56 @@ TEST_CASE("CSV errors name the file, the line and the column", "[data][csv]") {
     REQUIRE_THROWS_AS(read_csv(path, target), DataError);
     REQUIRE_THROWS_WITH(read_csv(path, target), Contains(path + expected));
   };
-  SECTION("a row with too few fields") { fails("a,b,label\n1,2,x\n3,4\n", ":3:4: expected 3 fields (as in the header), found 2"); }
-  SECTION("a row with too many fields") { fails("a,b,label\n1,2,x,9\n", ":2:7: expected 3 fields (as in the header), found 4"); }
-  SECTION("text where a number belongs") {
-    fails("a,b,label\n1,abc,x\n2,3,y\n4,5,x\n", ":2:3: expected a number in column \"b\", found \"abc\" (2 of its values are numbers, 1 are not)");
+  SECTION("a row with too few fields") {
+    fails("a,b,label\n1,2,x\n3,4\n", ":3:4: expected 3 fields (as in the header), found 2");
   }
-  SECTION("an empty numeric field") { fails("a,b,label\n1,,x\n", ":2:3: missing value in column \"b\" (an empty field, NA, NaN or ?)"); }
+  SECTION("a row with too many fields") {
+    fails("a,b,label\n1,2,x,9\n", ":2:7: expected 3 fields (as in the header), found 4");
+  }
+  SECTION("text where a number belongs") {
+    fails("a,b,label\n1,abc,x\n2,3,y\n4,5,x\n",
+          ":2:3: expected a number in column \"b\", found \"abc\" (2 of its values are numbers, 1 are not)");
+  }
+  SECTION("an empty numeric field") {
+    fails("a,b,label\n1,,x\n", ":2:3: missing value in column \"b\" (an empty field, NA, NaN or ?)");
+  }
   SECTION("NaN") { fails("a,b,label\n1,2,x\nnan,2,y\n", ":3:1: missing value in column \"a\""); }
-  SECTION("infinity") { fails("a,b,label\n1,-inf,x\n", ":2:3: infinity is not allowed in column \"b\", found \"-inf\""); }
-  SECTION("a number beyond float32") { fails("a,b,label\n1e39,2,x\n", ":2:1: \"1e39\" in column \"a\" is out of float32 range"); }
-  SECTION("a number beyond double") { fails("a,b,label\n1e999,2,x\n", ":2:1: \"1e999\" in column \"a\" is out of float32 range"); }
+  SECTION("infinity") {
+    fails("a,b,label\n1,-inf,x\n", ":2:3: infinity is not allowed in column \"b\", found \"-inf\"");
+  }
+  SECTION("a number beyond float32") {
+    fails("a,b,label\n1e39,2,x\n", ":2:1: \"1e39\" in column \"a\" is out of float32 range");
+  }
+  SECTION("a number beyond double") {
+    fails("a,b,label\n1e999,2,x\n", ":2:1: \"1e999\" in column \"a\" is out of float32 range");
+  }
   SECTION("a missing target column") {
     fails("a,b,label\n1,2,x\n", ":1: no target column \"species\"; the header has: a, b, label", "species");
   }
   SECTION("a target index out of range") {
-    fails("a,b,label\n1,2,x\n", ":1: target column index 3 is out of range: the header has 3 columns (a, b, label)", "3");
+    fails("a,b,label\n1,2,x\n", ":1: target column index 3 is out of range: the header has 3 columns (a, b, label)",
+          "3");
   }
-  SECTION("a single class") { fails("a,label\n1,x\n2,x\n", ":1:3: the target column \"label\" has a single class (\"x\")"); }
+  SECTION("a single class") {
+    fails("a,label\n1,x\n2,x\n", ":1:3: the target column \"label\" has a single class (\"x\")");
+  }
   SECTION("an empty file") { fails("", ":1:1: the file is empty (expected a header row)"); }
   SECTION("a header only") { fails("a,b,label\n", ":2:1: no data rows after the header"); }
   SECTION("an empty line inside the data") { fails("a,label\n1,x\n\n2,y\n", ":3:1: empty line inside the data"); }
-  SECTION("an empty label") { fails("a,label\n1,\n2,y\n", ":2:3: missing label (an empty field) in the target column \"label\""); }
-  SECTION("a duplicate column name") { fails("a,a,label\n1,2,x\n", ":1:3: duplicate column name \"a\" (also column 1 of the header)"); }
+  SECTION("an empty label") {
+    fails("a,label\n1,\n2,y\n", ":2:3: missing label (an empty field) in the target column \"label\"");
+  }
+  SECTION("a duplicate column name") {
+    fails("a,a,label\n1,2,x\n", ":1:3: duplicate column name \"a\" (also column 1 of the header)");
+  }
   SECTION("an empty column name") { fails(",a,label\n0,1,x\n", ":1:1: empty column name in the header"); }
   SECTION("an unterminated quote") { fails("a,label\n\"1,x\n", ":2:1: unterminated quoted field"); }
-  SECTION("text after a closing quote") { fails("a,label\n\"1\"2,x\n", ":2:4: expected a comma after the closing quote"); }
-  SECTION("only a target column") { fails("label\nx\n", ":1:1: the header has a single column \"label\" when split at a comma"); }
+  SECTION("text after a closing quote") {
+    fails("a,label\n\"1\"2,x\n", ":2:4: expected a comma after the closing quote");
+  }
+  SECTION("only a target column") {
+    fails("label\nx\n", ":1:1: the header has a single column \"label\" when split at a comma");
+  }
 }
 
 TEST_CASE("a missing file and a directory are clear errors", "[data][csv]") {
@@ -164,7 +191,8 @@ TEST_CASE("read_csv_table reads selected columns, or all but ignored ones, witho
   SECTION("a selected or ignored column missing from the header") {
     REQUIRE_THROWS_WITH(read_csv_table(path, features_only({"a", "d"})),
                         Contains(path + ":1: --features: no column \"d\"; the header has: a, b, c, species"));
-    REQUIRE_THROWS_WITH(read_csv_table(path, features_only({}, {"not-there"})), Contains("--ignore: no column \"not-there\""));
+    REQUIRE_THROWS_WITH(read_csv_table(path, features_only({}, {"not-there"})),
+                        Contains("--ignore: no column \"not-there\""));
   }
   SECTION("the header alone") { CHECK(read_csv_header(path) == std::vector<std::string>{"a", "b", "c", "species"}); }
 }
@@ -172,7 +200,8 @@ TEST_CASE("read_csv_table reads selected columns, or all but ignored ones, witho
 TEST_CASE("read_csv_table reports ragged rows and a missing body", "[data][csv]") {
   ember_test::TempDir dir;
   const auto ragged = dir.write("r.csv", "a,b\n1,2\n3\n");
-  REQUIRE_THROWS_WITH(read_csv_table(ragged, features_only()), Contains(ragged + ":3:2: expected 2 fields (as in the header), found 1"));
+  REQUIRE_THROWS_WITH(read_csv_table(ragged, features_only()),
+                      Contains(ragged + ":3:2: expected 2 fields (as in the header), found 1"));
   const auto header_only = dir.write("h.csv", "a,b\r\n");
   REQUIRE_THROWS_WITH(read_csv_table(header_only, features_only()), Contains(header_only + ":2:1: no data rows"));
 }

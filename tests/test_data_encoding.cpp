@@ -39,7 +39,8 @@ TEST_CASE("a header that splits into one column suggests the separator", "[data]
   CHECK_THROWS_WITH(parse_csv_table("a;b;label\n1;2;x\n", "s.csv", comma),
                     Contains("s.csv:1:1: the header has a single column \"a;b;label\" when split at a comma") &&
                         Contains("(--sep ;)"));
-  CHECK_THROWS_WITH(parse_csv_table("a|b|label\n1|2|x\n", "p.csv", {}), Contains("give it with --sep (e.g. --sep '|')"));
+  CHECK_THROWS_WITH(parse_csv_table("a|b|label\n1|2|x\n", "p.csv", {}),
+                    Contains("give it with --sep (e.g. --sep '|')"));
   CsvOptions pipe;
   pipe.separator = '|';
   CHECK(parse_csv_table("a|b|label\n1|2|x\n", "p.csv", pipe).columns.size() == 2);
@@ -60,7 +61,8 @@ TEST_CASE("the features option picks columns in its order, --ignore leaves colum
   CHECK(ignored.columns[0].name == "a");
   CsvOptions unknown;
   unknown.features = {"a", "nope"};
-  CHECK_THROWS_WITH(parse_csv_table(text, "f.csv", unknown), Contains("f.csv:1: --features: no column \"nope\"; the header has: id, a, b, c, label"));
+  CHECK_THROWS_WITH(parse_csv_table(text, "f.csv", unknown),
+                    Contains("f.csv:1: --features: no column \"nope\"; the header has: id, a, b, c, label"));
   CsvOptions target;
   target.features = {"label"};
   CHECK_THROWS_WITH(parse_csv_table(text, "f.csv", target), Contains("--features label: that is the target column"));
@@ -76,8 +78,9 @@ TEST_CASE("a text column is one-hot encoded with the training split's categories
   const Matrix X = encode_features(encoding, table, rows({0, 1}));
   CHECK(X.row(0) == (Matrix(1, 3) << 1, 0, 1).finished());
   CHECK(X.row(1) == (Matrix(1, 3) << 2, 1, 0).finished());
-  CHECK_THROWS_WITH(encode_features(encoding, table, rows({3})),
-                    Contains("c.csv:5:3: category \"green\" of column \"color\" was not in the training data (known: blue, red)"));
+  CHECK_THROWS_WITH(
+      encode_features(encoding, table, rows({3})),
+      Contains("c.csv:5:3: category \"green\" of column \"color\" was not in the training data (known: blue, red)"));
   const Matrix zeros = encode_features(encoding, table, rows({3}), UnknownCategories::ignore);
   CHECK(zeros.row(0) == (Matrix(1, 3) << 4, 0, 0).finished());
 }
@@ -95,7 +98,8 @@ TEST_CASE("missing values: an error by default, dropped or filled on request", "
   const CsvTable table = parse_csv_table(text, "m.csv", {});
   CHECK(table.columns[0].missing == 2);
   CHECK(table.columns[1].missing == 1);
-  CHECK_THAT(first_missing_value(table, true), Contains("m.csv:3:1: missing value in column \"a\"") && Contains("--missing drop"));
+  CHECK_THAT(first_missing_value(table, true),
+             Contains("m.csv:3:1: missing value in column \"a\"") && Contains("--missing drop"));
   CHECK(rows_with_missing(table, true) == std::vector<bool>{false, true, true, true, false});
   // mean: the training rows' mean for numbers, the most frequent category for text.
   const Encoding mean = fit_encoding(table, rows({0, 1, 2, 4}), MissingValues::mean);
@@ -130,11 +134,14 @@ TEST_CASE("a target that is a measurement or an identifier stops with the count"
   }
   DataOptions options;
   options.path = dir.write("price.csv", continuous);
-  CHECK_THROWS_WITH(prepare_split(options, 0.2), Contains("price.csv:1:3: the target column \"price\" holds numbers that are not whole (\"0.25\" at line 2)") &&
-                                                     Contains("--target"));
+  CHECK_THROWS_WITH(
+      prepare_split(options, 0.2),
+      Contains("price.csv:1:3: the target column \"price\" holds numbers that are not whole (\"0.25\" at line 2)") &&
+          Contains("--target"));
   options.path = dir.write("ids.csv", identifiers);
-  CHECK_THROWS_WITH(prepare_split(options, 0.0), Contains("the target column \"id\" has 100 distinct values in 100 rows") &&
-                                                     Contains("--allow-many-classes"));
+  CHECK_THROWS_WITH(
+      prepare_split(options, 0.0),
+      Contains("the target column \"id\" has 100 distinct values in 100 rows") && Contains("--allow-many-classes"));
   options.allow_many_classes = true;
   CHECK(prepare_split(options, 0.0).train.num_classes() == 100);
 }
@@ -143,22 +150,29 @@ TEST_CASE("a column of numbers with a few words is an error, not a hundred categ
   std::string text = "a,label\n";
   for (int i = 0; i < 10; ++i) text += std::to_string(i) + ",x\n";
   text += "n/a,y\n";
-  CHECK_THROWS_WITH(parse_csv_table(text, "w.csv", {}), Contains("w.csv:12:1: expected a number in column \"a\", found \"n/a\" (10 of its values are numbers, 1 are not)") &&
-                                                            Contains("--categorical a"));
+  CHECK_THROWS_WITH(
+      parse_csv_table(text, "w.csv", {}),
+      Contains(
+          "w.csv:12:1: expected a number in column \"a\", found \"n/a\" (10 of its values are numbers, 1 are not)") &&
+          Contains("--categorical a"));
   CHECK_THROWS_WITH(parse_csv_table("a;label\n1,5;x\n2,25;y\n", "eu.csv", {}),
                     Contains("eu.csv:2:1: \"1,5\" in column \"a\" looks like a number with a decimal comma"));
 }
 
 TEST_CASE("identifier-like columns and a header of numbers are warned about", "[data][encoding]") {
   std::string text = "id,name,x,label\n";
-  for (int i = 0; i < 30; ++i) text += std::to_string(100 + i) + ",n" + std::to_string(i) + "," + std::to_string(i % 3) + "," + (i % 2 ? "a" : "b") + "\n";
+  for (int i = 0; i < 30; ++i)
+    text += std::to_string(100 + i) + ",n" + std::to_string(i) + "," + std::to_string(i % 3) + "," +
+            (i % 2 ? "a" : "b") + "\n";
   const std::vector<std::string> warnings = identifier_warnings(parse_csv_table(text, "ids.csv", {}));
   REQUIRE(warnings.size() == 2);
-  CHECK_THAT(warnings[0], Contains("column \"id\" looks like an identifier (all 30 values are distinct integers)") && Contains("--ignore id"));
+  CHECK_THAT(warnings[0], Contains("column \"id\" looks like an identifier (all 30 values are distinct integers)") &&
+                              Contains("--ignore id"));
   CHECK_THAT(warnings[1], Contains("column \"name\" looks like an identifier (all 30 values are distinct texts)"));
   const CsvTable headless = parse_csv_table("1.5,2,0\n3,4,1\n5,6,0\n", "nohead.csv", {});
   REQUIRE(headless.warnings.size() == 1);
-  CHECK_THAT(headless.warnings[0], Contains("nohead.csv:1: every name in the header row is a number: the file may have no header row"));
+  CHECK_THAT(headless.warnings[0],
+             Contains("nohead.csv:1: every name in the header row is a number: the file may have no header row"));
 }
 
 TEST_CASE("csv_field quotes what RFC 4180 requires, and the reader reads it back", "[data][csv]") {

@@ -26,7 +26,8 @@ std::string images_header(std::uint32_t count, std::uint32_t rows, std::uint32_t
 
 TEST_CASE("read_idx_images and read_idx_labels read a well-formed file", "[data][idx]") {
   ember_test::TempDir dir;
-  const auto images = dir.write("i.idx", images_header(2, 2, 3) + std::string("\x00\x01\x02\x03\x04\x05\xFF\xFE\xFD\xFC\xFB\xFA", 12));
+  const auto images =
+      dir.write("i.idx", images_header(2, 2, 3) + std::string("\x00\x01\x02\x03\x04\x05\xFF\xFE\xFD\xFC\xFB\xFA", 12));
   const IdxImages read = read_idx_images(images);
   CHECK(read.count == 2);
   CHECK(read.rows == 2);
@@ -42,7 +43,8 @@ TEST_CASE("IDX errors name the file and what is wrong", "[data][idx]") {
   ember_test::TempDir dir;
   SECTION("a wrong magic number") {
     const auto path = dir.write("m.idx", std::string("\0\0\x08\x01", 4) + be32(1) + "x");
-    CHECK_THROWS_WITH(read_idx_images(path), Contains(path + ": not an IDX file of images: magic number 0x00000801, expected 0x00000803"));
+    CHECK_THROWS_WITH(read_idx_images(path),
+                      Contains(path + ": not an IDX file of images: magic number 0x00000801, expected 0x00000803"));
   }
   SECTION("a data type other than unsigned bytes") {
     const auto path = dir.write("t.idx", std::string("\0\0\x0D\x03", 4) + be32(1) + be32(1) + be32(1) + "abcd");
@@ -54,7 +56,9 @@ TEST_CASE("IDX errors name the file and what is wrong", "[data][idx]") {
   }
   SECTION("truncated pixels") {
     const auto path = dir.write("p.idx", images_header(2, 28, 28) + std::string(100, '\x01'));
-    CHECK_THROWS_WITH(read_idx_images(path), Contains(path + ": truncated: the header says 2 x 28 x 28 = 1568 bytes of data, the file has 100"));
+    CHECK_THROWS_WITH(
+        read_idx_images(path),
+        Contains(path + ": truncated: the header says 2 x 28 x 28 = 1568 bytes of data, the file has 100"));
   }
   SECTION("a forged header asking for gigabytes fails on the missing data, without allocating them") {
     const auto path = dir.write("big.idx", images_header(10000000, 28, 28) + std::string(64, '\x01'));
@@ -76,7 +80,8 @@ TEST_CASE("IDX errors name the file and what is wrong", "[data][idx]") {
 
 TEST_CASE("fashion_mnist names the package and --data-dir when its files are absent", "[data][idx]") {
   ember_test::TempDir dir;
-  CHECK_THROWS_WITH(fashion_mnist(dir.path()), Contains("apt-get install dataset-fashion-mnist") && Contains("--data-dir") &&
+  CHECK_THROWS_WITH(fashion_mnist(dir.path()), Contains("apt-get install dataset-fashion-mnist") &&
+                                                   Contains("--data-dir") &&
                                                    Contains(dir.path() + "/train-images-idx3-ubyte.gz"));
 }
 

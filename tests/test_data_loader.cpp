@@ -77,15 +77,15 @@ TEST_CASE("shuffling draws a fresh permutation each epoch, reproducible from the
   Generator g1(9), g2(9), g3(10);
   DataLoader a(data, 8, true, g1), b(data, 8, true, g2), c(data, 8, true, g3);
   const auto a1 = epoch_rows(a), a2 = epoch_rows(a);
-  CHECK(a1 != a2);                 // a new order every epoch
-  CHECK(a1 == epoch_rows(b));      // the same seed, the same orders
+  CHECK(a1 != a2);             // a new order every epoch
+  CHECK(a1 == epoch_rows(b));  // the same seed, the same orders
   CHECK(a2 == epoch_rows(b));
-  CHECK(a1 != epoch_rows(c));      // another seed, another order
+  CHECK(a1 != epoch_rows(c));  // another seed, another order
   auto sorted = a1;
   std::sort(sorted.begin(), sorted.end());
   std::vector<Index> identity(50);
   std::iota(identity.begin(), identity.end(), Index(0));
-  CHECK(sorted == identity);       // a permutation: every row once
+  CHECK(sorted == identity);  // a permutation: every row once
 }
 
 TEST_CASE("full batches reuse the caller's buffers", "[data][loader]") {

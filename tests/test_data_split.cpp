@@ -45,7 +45,7 @@ TEST_CASE("stratified_split keeps each class's proportion", "[data][split]") {
 TEST_CASE("stratified_split rounds the total and gives leftovers by largest remainder", "[data][split]") {
   Generator gen(0);
   const auto [train, test] = stratified_split(indexed({7, 7, 7}), 0.5, gen);
-  CHECK(test.size() == 11);  // round(10.5)
+  CHECK(test.size() == 11);                                  // round(10.5)
   CHECK(class_counts(test) == std::vector<Index>{4, 4, 3});  // equal remainders: lower classes first
   const auto [train2, test2] = stratified_split(indexed({90, 9, 1}), 0.25, gen);
   CHECK(class_counts(test2) == std::vector<Index>{23, 2, 0});  // 22.5 -> 23, 2.25 -> 2, 0.25 -> 0: 25 in all
@@ -69,7 +69,8 @@ TEST_CASE("stratified_split is a seeded partition that keeps file order", "[data
   CHECK(std::adjacent_find(all.begin(), all.end()) == all.end());  // disjoint
   CHECK(all.size() == 100);
   for (Index i = 0; i < test.size(); ++i) {  // labels travel with their rows
-    CHECK(test.y[static_cast<std::size_t>(i)] == data.y[static_cast<std::size_t>(held_out[static_cast<std::size_t>(i)])]);
+    CHECK(test.y[static_cast<std::size_t>(i)] ==
+          data.y[static_cast<std::size_t>(held_out[static_cast<std::size_t>(i)])]);
   }
 }
 

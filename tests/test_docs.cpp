@@ -163,8 +163,8 @@ TEST_CASE("docs: every C++ sample in README.md and docs is a verbatim excerpt of
         FAIL_CHECK(where(block) + ": the ```" + block.language + " block quotes " + block.argument +
                    ", which does not exist");
       } else if (!contains_lines(read_text(quoted), block.lines)) {
-        FAIL_CHECK(where(block) + ": the block starting `" + first_line(block) + "` is no longer in " +
-                   block.argument + ": copy the current code from that file into the doc");
+        FAIL_CHECK(where(block) + ": the block starting `" + first_line(block) + "` is no longer in " + block.argument +
+                   ": copy the current code from that file into the doc");
       }
       continue;
     }
@@ -205,7 +205,8 @@ TEST_CASE("docs: every ember command shown with its output still prints that out
       ++commands;
       const std::vector<std::string> printed = split_lines(run_in(scratch.path(), args));
       for (const std::string& line : expected) {
-        const bool found = std::any_of(printed.begin(), printed.end(), [&](const std::string& p) { return rstrip(p) == line; });
+        const bool found =
+            std::any_of(printed.begin(), printed.end(), [&](const std::string& p) { return rstrip(p) == line; });
         if (!found) {
           FAIL_CHECK(where(block) + ": `ember " + args + "` no longer prints the line\n  " + line +
                      "\nUpdate the doc with the real output (or show varying output in a ```text block).");
@@ -226,24 +227,28 @@ TEST_CASE("docs: the README's compare table has the header that ember compare pr
   ember_test::TempDir scratch;
   // scripts/run.sh's command, without the files it writes.
   const std::vector<std::string> printed = split_lines(run_in(scratch.path(), "compare --dataset spiral --epochs 100"));
-  const bool found = std::any_of(printed.begin(), printed.end(), [&](const std::string& p) { return rstrip(p) == header; });
+  const bool found =
+      std::any_of(printed.begin(), printed.end(), [&](const std::string& p) { return rstrip(p) == header; });
   INFO("README.md's table header:\n  " << header);
   CHECK(found);
 }
 
 TEST_CASE("docs: every repository path the docs name exists, and the index links every chapter", "[docs]") {
   static const std::regex link(R"(\]\(([^)\s]+)\))");  // [text](target)
-  static const std::regex code_path(R"(`((include|src|apps|tests|examples|docs|scripts|data|cmake|bench)/[^`\s*<>]*)`)");
+  static const std::regex code_path(
+      R"(`((include|src|apps|tests|examples|docs|scripts|data|cmake|bench)/[^`\s*<>]*)`)");
   int checked = 0;
   for (const std::string& file : markdown_files()) {
     const std::string text = read_text(source_dir / file);
     const fs::path base = (source_dir / file).parent_path();
     for (auto it = std::sregex_iterator(text.begin(), text.end(), link); it != std::sregex_iterator(); ++it) {
       std::string target = (*it)[1];
-      if (target.find("://") != std::string::npos || target.rfind('#', 0) == 0 || target.rfind("mailto:", 0) == 0) continue;
+      if (target.find("://") != std::string::npos || target.rfind('#', 0) == 0 || target.rfind("mailto:", 0) == 0)
+        continue;
       target = target.substr(0, target.find('#'));
       ++checked;
-      if (!fs::exists(base / target)) FAIL_CHECK(where(file, text, it->position()) + ": the link to " + target + " leads nowhere");
+      if (!fs::exists(base / target))
+        FAIL_CHECK(where(file, text, it->position()) + ": the link to " + target + " leads nowhere");
     }
     for (auto it = std::sregex_iterator(text.begin(), text.end(), code_path); it != std::sregex_iterator(); ++it) {
       const std::string path = (*it)[1];
@@ -269,7 +274,8 @@ std::vector<Block> python_blocks_under(const std::string& heading) {
   const std::vector<std::string> lines = split_lines(read_text(source_dir / "README.md"));
   const auto start = std::find(lines.begin(), lines.end(), heading);
   if (start == lines.end()) return {};
-  const auto end = std::find_if(start + 1, lines.end(), [](const std::string& line) { return line.rfind("## ", 0) == 0; });
+  const auto end =
+      std::find_if(start + 1, lines.end(), [](const std::string& line) { return line.rfind("## ", 0) == 0; });
   const int first = static_cast<int>(start - lines.begin()) + 1, last = static_cast<int>(end - lines.begin());
   std::vector<Block> blocks;
   for (Block& block : fenced_blocks("README.md")) {
@@ -281,7 +287,8 @@ std::vector<Block> python_blocks_under(const std::string& heading) {
 // `command` through the shell, in `dir`; its stdout (stderr goes to `dir`/.stderr).
 std::string output_of(const std::string& dir, const std::string& command, int& status) {
   const std::string out = (fs::path(dir) / ".stdout").string(), err = (fs::path(dir) / ".stderr").string();
-  const int raw = std::system(("cd '" + dir + "' && " + command + " >'" + out + "' 2>'" + err + "' </dev/null").c_str());
+  const int raw =
+      std::system(("cd '" + dir + "' && " + command + " >'" + out + "' 2>'" + err + "' </dev/null").c_str());
   status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   return read_text(out);
 }
@@ -310,17 +317,21 @@ TEST_CASE("docs: the README's PyTorch loader predicts the probabilities ember pr
   std::ofstream(fs::path(dir.path()) / "load_ember.py") << program;
   // A softmax model whose activation has a parameter and whose hidden sizes are not the article's,
   // and a binary one (one sigmoid output).
-  const std::pair<std::string, std::string> runs[] = {{"--dataset iris --activation leaky_relu:0.05 --hidden 16,8", "iris.csv"},
-                                                      {"--dataset breast_cancer --activation tanh", "breast_cancer.csv"}};
+  const std::pair<std::string, std::string> runs[] = {
+      {"--dataset iris --activation leaky_relu:0.05 --hidden 16,8", "iris.csv"},
+      {"--dataset breast_cancer --activation tanh", "breast_cancer.csv"}};
   std::string python_arguments;
   std::vector<std::string> from_ember;
   for (std::size_t k = 0; k < std::size(runs); ++k) {
     INFO("ember train " << runs[k].first);
-    const std::string model = "m" + std::to_string(k) + ".safetensors", data = (source_dir / "data" / runs[k].second).string();
+    const std::string model = "m" + std::to_string(k) + ".safetensors",
+                      data = (source_dir / "data" / runs[k].second).string();
     int status = 0;
-    output_of(dir.path(), std::string(EMBER_BINARY) + " train --epochs 20 " + runs[k].first + " --save " + model, status);
+    output_of(dir.path(), std::string(EMBER_BINARY) + " train --epochs 20 " + runs[k].first + " --save " + model,
+              status);
     REQUIRE(status == 0);
-    from_ember.push_back(output_of(dir.path(), std::string(EMBER_BINARY) + " predict --model " + model + " --data " + data, status));
+    from_ember.push_back(
+        output_of(dir.path(), std::string(EMBER_BINARY) + " predict --model " + model + " --data " + data, status));
     REQUIRE(status == 0);
     python_arguments += " " + model + " '" + data + "' torch" + std::to_string(k) + ".csv";
   }
@@ -340,9 +351,10 @@ TEST_CASE("docs: the README's PyTorch loader predicts the probabilities ember pr
   int status = 0;
   output_of(dir.path(), "/usr/bin/python3 driver.py" + python_arguments, status);
   if (status == 77 || status == 127) {
-    WARN("SKIPPED running the README's PyTorch loader: " +
-         std::string(status == 127 ? "there is no /usr/bin/python3" : "/usr/bin/python3 cannot import torch and numpy") +
-         " (apt-get install python3-torch)");
+    WARN(
+        "SKIPPED running the README's PyTorch loader: " +
+        std::string(status == 127 ? "there is no /usr/bin/python3" : "/usr/bin/python3 cannot import torch and numpy") +
+        " (apt-get install python3-torch)");
     return;
   }
   INFO("python's stderr: " << read_text(fs::path(dir.path()) / ".stderr"));

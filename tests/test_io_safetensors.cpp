@@ -14,9 +14,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "safetensors_bytes.hpp"
 #include "ember/lab/io/atomic_file.hpp"
 #include "ember/lab/io/safetensors.hpp"
+#include "safetensors_bytes.hpp"
 
 using Catch::Matchers::Contains;
 using ember::ModelFileError;
@@ -31,8 +31,8 @@ struct TempDir {
   fs::path path;
   TempDir() {
     static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("ember_test_io_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    path =
+        fs::temp_directory_path() / ("ember_test_io_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     fs::remove_all(path);
     fs::create_directories(path);
   }
@@ -49,9 +49,7 @@ std::string read_bytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void write_bytes(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+void write_bytes(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 
 using ember_test::crafted;
 using ember_test::u64_le;
@@ -65,8 +63,8 @@ SafetensorsFile small_model() {
   SafetensorsFile file;
   file.tensors["fc1.weight"] = StoredTensor{{2, 3}, {1.f, -2.f, 3.5f, 0.f, -0.f, 1e-30f}};
   file.tensors["fc1.bias"] = StoredTensor{{2}, {0.25f, -0.75f}};
-  file.tensors["scale"] = StoredTensor{{}, {42.f}};       // a scalar: shape [], one value
-  file.tensors["empty"] = StoredTensor{{0, 3}, {}};       // zero elements, zero bytes
+  file.tensors["scale"] = StoredTensor{{}, {42.f}};  // a scalar: shape [], one value
+  file.tensors["empty"] = StoredTensor{{0, 3}, {}};  // zero elements, zero bytes
   file.metadata = {{"format", "pt"}, {"ember.activation", "leaky_relu:0.05"}, {"ember.note", "naïve \"quoted\""}};
   return file;
 }
@@ -147,8 +145,8 @@ TEST_CASE("PyTorch's MyModel files load with PyTorch's names, shapes and values"
     CHECK(file.metadata == std::map<std::string, std::string>{{"format", "pt"}});
     const std::int64_t classes = model["num_classes"];
     const std::map<std::string, std::vector<std::int64_t>> shapes = {
-        {"fc1.weight", {64, 4}}, {"fc1.bias", {64}},     {"fc2.weight", {32, 64}},
-        {"fc2.bias", {32}},      {"fc3.weight", {classes, 32}}, {"fc3.bias", {classes}}};
+        {"fc1.weight", {64, 4}},       {"fc1.bias", {64}},     {"fc2.weight", {32, 64}}, {"fc2.bias", {32}},
+        {"fc3.weight", {classes, 32}}, {"fc3.bias", {classes}}};
     REQUIRE(file.tensors.size() == shapes.size());
     for (const auto& [tensor, shape] : shapes) {
       REQUIRE(file.tensors.count(tensor) == 1);
@@ -195,14 +193,20 @@ TEST_CASE("A file that is not a safetensors file at all is called that, not a ba
   const std::string not_model = ": not an Ember/safetensors model file (";
   require_rejected("a,b,label\n1,2,x\n3,4,y\n", not_model + "it is text, beginning \"a,b,label\")");
   require_rejected("hello, world\n", not_model + "it is text, beginning \"hello, world\")");
-  require_rejected("caf\xC3\xA9,th\xC3\xA9,label\n", not_model + "it is text, beginning \"caf\xC3\xA9,th\xC3\xA9,label\")");
-  require_rejected(std::string(70, 'x') + "\n", not_model + "it is text, beginning \"" + std::string(40, 'x') + "...\")");
+  require_rejected("caf\xC3\xA9,th\xC3\xA9,label\n",
+                   not_model + "it is text, beginning \"caf\xC3\xA9,th\xC3\xA9,label\")");
+  require_rejected(std::string(70, 'x') + "\n",
+                   not_model + "it is text, beginning \"" + std::string(40, 'x') + "...\")");
   require_rejected(std::string(16, '\xff'), not_model + "its first 8 bytes are not the length");
   const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89", 33);
   require_rejected(png, not_model + "it is a PNG image)");
   const std::string zip("PK\x03\x04\x14\0\0\0\x08\0archive/data.pkl", 26);  // what torch.save writes
-  require_rejected(zip, not_model + "it is a zip archive, as torch.save writes: save the state dict with safetensors.torch.save_file)");
-  require_rejected(std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16),
+  require_rejected(
+      zip,
+      not_model + "it is a zip archive, as torch.save writes: save the state dict with safetensors.torch.save_file)");
+  require_rejected(std::string("\x7f"
+                               "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+                               16),
                    not_model + "its first 8 bytes are not the length of a JSON header that follows them)");
   // A safetensors file whose length is wrong but whose header is there is corrupt, and said so.
   const std::string header = "{}";

@@ -15,7 +15,8 @@
 
 using namespace ember;
 
-TEST_CASE("derivative_of gives the gradient of the activation's own op, and never more than max_derivative_of", "[monitor]") {
+TEST_CASE("derivative_of gives the gradient of the activation's own op, and never more than max_derivative_of",
+          "[monitor]") {
   const std::vector<float> inputs = {-40, -30, -12, -3, -0.5f, -1e-3f, 0, 1e-3f, 0.5f, 3, 12, 30, 40};
   std::vector<std::string> specs = nn::activation_names();
   for (const char* with_parameter : {"leaky_relu:0.05", "elu:0.5", "softplus:2"}) specs.push_back(with_parameter);
@@ -62,8 +63,9 @@ TEST_CASE("the divergence check names the op that made the loss NaN, before the 
   } catch (const TrainingDiverged& e) {
     CHECK(e.epoch == 3);
     CHECK(e.batch == 7);
-    CHECK_THAT(e.what(), Catch::Contains("at epoch 3, batch 7, first produced by linear (inputs [2, 2], [4, 2], [4])") &&
-                             Catch::Contains("--lr 0.05"));
+    CHECK_THAT(e.what(),
+               Catch::Contains("at epoch 3, batch 7, first produced by linear (inputs [2, 2], [4, 2], [4])") &&
+                   Catch::Contains("--lr 0.05"));
   }
 }
 

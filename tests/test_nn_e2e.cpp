@@ -6,10 +6,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "ember/lab/data/generators.hpp"
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/mymodel.hpp"
 #include "ember/core/nn/optim.hpp"
+#include "ember/lab/data/generators.hpp"
 
 using ember::Tensor;
 namespace nn = ember::nn;
@@ -25,7 +25,8 @@ struct Outcome {
 Outcome train(nn::MyModel& model, const ember::Dataset& data, int steps, float lr) {
   const Tensor x = Tensor::from_matrix(data.X);
   ember::Matrix targets(data.size(), 1);
-  for (ember::Index i = 0; i < data.size(); ++i) targets(i, 0) = static_cast<float>(data.y[static_cast<std::size_t>(i)]);
+  for (ember::Index i = 0; i < data.size(); ++i)
+    targets(i, 0) = static_cast<float>(data.y[static_cast<std::size_t>(i)]);
   const Tensor y01 = Tensor::from_matrix(targets);
   nn::Adam adam(model.parameters(), lr);
   nn::CrossEntropyLoss cross_entropy;

@@ -35,13 +35,15 @@ Tensor apply_loss(const json& c, const std::vector<Tensor>& inputs) {
   const json& params = c.at("params");
   if (loss == "bce") return nn::BCELoss()(inputs[0], reference::tensor_of(c.at("target")));
   if (loss == "bce_logits") {
-    return nn::BCEWithLogitsLoss(optional_tensor(params, "pos_weight"))(inputs[0], reference::tensor_of(c.at("target")));
+    return nn::BCEWithLogitsLoss(optional_tensor(params, "pos_weight"))(inputs[0],
+                                                                        reference::tensor_of(c.at("target")));
   }
   if (loss == "mse") return nn::MSELoss()(inputs[0], inputs[1]);
   const auto target = c.at("target").get<std::vector<int>>();
   if (loss == "nll") return nn::NLLLoss(optional_tensor(params, "weight"))(inputs[0], target);
   REQUIRE(loss == "cross_entropy");
-  return nn::CrossEntropyLoss(optional_tensor(params, "weight"), params.value("label_smoothing", 0.0))(inputs[0], target);
+  return nn::CrossEntropyLoss(optional_tensor(params, "weight"), params.value("label_smoothing", 0.0))(inputs[0],
+                                                                                                       target);
 }
 
 // Runs every reference case of one loss: the value (a scalar) and the gradient of each input after
@@ -107,9 +109,7 @@ TEST_CASE("CrossEntropyLoss matches PyTorch: plain, class weight, label smoothin
   CHECK(run_loss_cases("cross_entropy") == 6);
 }
 
-TEST_CASE("NLLLoss matches PyTorch with and without class weights", "[loss]") {
-  CHECK(run_loss_cases("nll") == 2);
-}
+TEST_CASE("NLLLoss matches PyTorch with and without class weights", "[loss]") { CHECK(run_loss_cases("nll") == 2); }
 
 TEST_CASE("MSELoss matches PyTorch, with a gradient for both arguments", "[loss]") {
   CHECK(run_loss_cases("mse") == 1);
@@ -146,7 +146,8 @@ TEST_CASE("BCEWithLogitsLoss stays finite and exact for logits of ±1000", "[los
   CHECK(z.grad()(0, 3) == Approx(-0.25));
 }
 
-TEST_CASE("CrossEntropyLoss of logits equals NLLLoss of log_softmax, and its gradient is (softmax − onehot) / N", "[loss]") {
+TEST_CASE("CrossEntropyLoss of logits equals NLLLoss of log_softmax, and its gradient is (softmax − onehot) / N",
+          "[loss]") {
   const Tensor z = Tensor::matrix({{1, 2, 3}, {0.5f, -1, 0}}, true);
   const std::vector<int> y{2, 0};
   const Tensor ce = nn::CrossEntropyLoss()(z, y);
@@ -185,7 +186,8 @@ TEST_CASE("Mismatched shapes name both shapes", "[loss]") {
 
 TEST_CASE("BCELoss rejects a probability outside [0, 1] and suggests BCEWithLogitsLoss", "[loss]") {
   const Tensor y = Tensor::vector({1, 0});
-  CHECK_THROWS_WITH(nn::BCELoss()(Tensor::vector({1.5f, 0.5f}), y), Catch::Contains("[0, 1]") && Catch::Contains("BCEWithLogitsLoss"));
+  CHECK_THROWS_WITH(nn::BCELoss()(Tensor::vector({1.5f, 0.5f}), y),
+                    Catch::Contains("[0, 1]") && Catch::Contains("BCEWithLogitsLoss"));
   CHECK_THROWS_AS(nn::BCELoss()(Tensor::vector({0.5f, -0.01f}), y), std::domain_error);
   CHECK_THROWS_AS(nn::BCELoss()(Tensor::vector({std::numeric_limits<float>::quiet_NaN(), 0.5f}), y), std::domain_error);
 }
@@ -202,7 +204,10 @@ TEST_CASE("CrossEntropyLoss warns once when given probability rows, and never fo
   const std::vector<int> y{0, 2};
 
   nn::CrossEntropyLoss quiet;
-  const std::string for_logits = capture_cerr([&] { quiet(logits, y); quiet(logits, y); });
+  const std::string for_logits = capture_cerr([&] {
+    quiet(logits, y);
+    quiet(logits, y);
+  });
   CHECK(for_logits.empty());
 
   nn::CrossEntropyLoss loss;

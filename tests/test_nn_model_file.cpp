@@ -60,7 +60,8 @@ std::string read_bytes(const std::string& path) {
 // Where a safetensors file's JSON header ends: 8 + its little-endian u64 length.
 std::uint64_t header_end(const std::string& bytes) {
   std::uint64_t length = 0;
-  for (int i = 7; i >= 0 && bytes.size() >= 8; --i) length = length * 256 + static_cast<unsigned char>(bytes[static_cast<std::size_t>(i)]);
+  for (int i = 7; i >= 0 && bytes.size() >= 8; --i)
+    length = length * 256 + static_cast<unsigned char>(bytes[static_cast<std::size_t>(i)]);
   return 8 + length;
 }
 
@@ -82,7 +83,8 @@ struct TempDir {
 Tensor matrix_of(const json& rows) {
   ember::Matrix m(static_cast<ember::Index>(rows.size()), static_cast<ember::Index>(rows.at(0).size()));
   for (ember::Index r = 0; r < m.rows(); ++r)
-    for (ember::Index c = 0; c < m.cols(); ++c) m(r, c) = rows[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)].get<float>();
+    for (ember::Index c = 0; c < m.cols(); ++c)
+      m(r, c) = rows[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)].get<float>();
   return Tensor::from_matrix(m);
 }
 
@@ -101,10 +103,9 @@ ember::ModelInfo make_info(std::vector<std::string> classes, std::vector<std::st
 struct EmberFixture {
   Generator gen{2024};
   nn::MyModel model{4, 3, gen};  // relu, hidden {64, 32}: the article's model
-  ember::ModelInfo info = make_info({"setosa", "versicolor", "virginica"},
-                                    {"sepal_length", "sepal_width", "petal_length", "petal_width"},
-                                    {5.843333f, 3.057333f, 3.758f, 1.199333f}, {0.825301f, 0.434411f, 1.759404f, 0.759693f},
-                                    "species");
+  ember::ModelInfo info =
+      make_info({"setosa", "versicolor", "virginica"}, {"sepal_length", "sepal_width", "petal_length", "petal_width"},
+                {5.843333f, 3.057333f, 3.758f, 1.199333f}, {0.825301f, 0.434411f, 1.759404f, 0.759693f}, "species");
 };
 
 }  // namespace
@@ -128,7 +129,8 @@ TEST_CASE("Model files written by PyTorch load with a named activation and give 
     for (const char* name : {"fc1.bias", "fc3.bias"}) {
       INFO(name);
       REQUIRE(state.at(name).numel() == static_cast<ember::Index>(m.at(name).size()));
-      for (ember::Index i = 0; i < state.at(name).numel(); ++i) CHECK(state.at(name).at(i) == m.at(name)[static_cast<std::size_t>(i)].get<float>());
+      for (ember::Index i = 0; i < state.at(name).numel(); ++i)
+        CHECK(state.at(name).at(i) == m.at(name)[static_cast<std::size_t>(i)].get<float>());
     }
     // PyTorch's probabilities, to 1e-6.
     const Tensor p = loaded.model->forward(x);
@@ -163,7 +165,8 @@ TEST_CASE("Ember writes the committed fixture byte for byte from the same seed",
   const std::string written = read_bytes(dir.file("model.safetensors"));
   REQUIRE_FALSE(committed.empty());
   // Compared by offset, not printed: a failure names the first differing byte, not 10 KB of binary.
-  const auto [at_written, at_committed] = std::mismatch(written.begin(), written.end(), committed.begin(), committed.end());
+  const auto [at_written, at_committed] =
+      std::mismatch(written.begin(), written.end(), committed.begin(), committed.end());
   const auto first_difference = static_cast<long>(at_written - written.begin());
   INFO("written " << written.size() << " bytes, committed " << committed.size() << "; first difference at byte "
                   << first_difference << " (the JSON header ends at byte " << header_end(committed) << ")");

@@ -50,10 +50,12 @@ const Tensor kBatch = Tensor::matrix({{0.5f, -1, 2, 0}, {1, 1, -0.25f, 3}, {-2, 
 TEST_CASE("MyModel names its parameters as PyTorch does: fc1.weight, fc1.bias, ...", "[nn]") {
   Generator gen(0);
   nn::MyModel model(4, 3, gen, "relu", {8, 6});
+  // clang-format off
   const std::vector<std::pair<std::string, Shape>> expected{
       {"fc1.weight", Shape::matrix(8, 4)}, {"fc1.bias", Shape::vector(8)},
       {"fc2.weight", Shape::matrix(6, 8)}, {"fc2.bias", Shape::vector(6)},
       {"fc3.weight", Shape::matrix(3, 6)}, {"fc3.bias", Shape::vector(3)}};
+  // clang-format on
   const auto named = model.named_parameters();
   REQUIRE(named.size() == expected.size());
   for (std::size_t i = 0; i < named.size(); ++i) {
@@ -63,7 +65,8 @@ TEST_CASE("MyModel names its parameters as PyTorch does: fc1.weight, fc1.bias, .
   CHECK(model.parameters().size() == 6);
   // The optimizer-test fixture's names are PyTorch's own state_dict keys: the same set.
   std::vector<std::string> torch_names;
-  for (const auto& [name, t] : reference::nn_data().at("optim").at("multiclass").at("initial").items()) torch_names.push_back(name);
+  for (const auto& [name, t] : reference::nn_data().at("optim").at("multiclass").at("initial").items())
+    torch_names.push_back(name);
   std::vector<std::string> ember_names;
   for (const auto& [name, t] : model.state_dict()) ember_names.push_back(name);
   CHECK(ember_names == torch_names);  // both sorted (std::map, JSON object)
@@ -108,7 +111,8 @@ TEST_CASE("load_state_dict copies values in, and a state dict moves between two 
   for (const Tensor& p : target.parameters()) CHECK(p.requires_grad());
 }
 
-TEST_CASE("load_state_dict names a missing, an unexpected or a wrongly shaped tensor, and then changes nothing", "[nn]") {
+TEST_CASE("load_state_dict names a missing, an unexpected or a wrongly shaped tensor, and then changes nothing",
+          "[nn]") {
   Generator a(1), b(2);
   nn::MyModel model(4, 3, a, "relu", {8, 6}), other(4, 3, b, "relu", {8, 6});
   const auto before = values_of(model);
@@ -120,7 +124,8 @@ TEST_CASE("load_state_dict names a missing, an unexpected or a wrongly shaped te
 
   nn::StateDict unexpected = other.state_dict();
   unexpected.emplace("fc4.weight", Tensor::zeros(Shape::matrix(3, 3)));
-  CHECK_THROWS_WITH(model.load_state_dict(unexpected), Catch::Contains("unexpected") && Catch::Contains("\"fc4.weight\""));
+  CHECK_THROWS_WITH(model.load_state_dict(unexpected),
+                    Catch::Contains("unexpected") && Catch::Contains("\"fc4.weight\""));
   CHECK(values_of(model) == before);
 
   nn::StateDict wrong_shape = other.state_dict();

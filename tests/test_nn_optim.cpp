@@ -12,10 +12,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "ember/core/engine/ops.hpp"
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/mymodel.hpp"
 #include "ember/core/nn/optim.hpp"
-#include "ember/core/engine/ops.hpp"
 #include "reference_data.hpp"
 
 using ember::Matrix;
@@ -39,8 +39,8 @@ std::unique_ptr<nn::Optimizer> make_optimizer(const json& run, std::vector<Tenso
   const Scalar lr = o.at("lr").get<Scalar>();
   const Scalar weight_decay = o.value("weight_decay", Scalar(0));
   if (kind == "sgd") {
-    return std::make_unique<nn::SGD>(std::move(params), lr, o.value("momentum", Scalar(0)), o.value("dampening", Scalar(0)),
-                                     weight_decay, o.value("nesterov", false));
+    return std::make_unique<nn::SGD>(std::move(params), lr, o.value("momentum", Scalar(0)),
+                                     o.value("dampening", Scalar(0)), weight_decay, o.value("nesterov", false));
   }
   std::pair<Scalar, Scalar> betas{Scalar(0.9), Scalar(0.999)};
   if (o.contains("betas")) betas = {o.at("betas")[0].get<Scalar>(), o.at("betas")[1].get<Scalar>()};
@@ -91,7 +91,8 @@ void replay(const json& setup, const json& run) {
     optimizer->step();
     INFO("step " << s);
     CHECK(loss.item() == Approx(run.at("losses")[static_cast<std::size_t>(s)].get<double>())
-                             .epsilon(kTolerance.epsilon).margin(kTolerance.margin));
+                             .epsilon(kTolerance.epsilon)
+                             .margin(kTolerance.margin));
   }
   CHECK(optimizer->steps() == steps);
   const nn::StateDict final_state = model.state_dict();
@@ -121,7 +122,8 @@ std::size_t replay_runs(const char* setup_name, const std::vector<std::string>& 
 
 // ---- ten steps against PyTorch ----
 
-TEST_CASE("SGD lands on PyTorch's weights after ten steps: plain, momentum, Nesterov, dampening with weight decay", "[optim]") {
+TEST_CASE("SGD lands on PyTorch's weights after ten steps: plain, momentum, Nesterov, dampening with weight decay",
+          "[optim]") {
   CHECK(replay_runs("multiclass", {"sgd", "sgd_momentum", "sgd_nesterov", "sgd_momentum_dampening_weight_decay"}) == 4);
 }
 

@@ -73,11 +73,13 @@ TEST_CASE("broadcasting incompatible shapes is an error", "[ops]") {
 // ---- matrix products ----
 
 TEST_CASE("matmul matches PyTorch", "[ops]") {
-  CHECK(run_reference_cases("ops", "matmul", [](const Inputs& in, const json&) { return ember::matmul(in[0], in[1]); }) == 2);
+  CHECK(run_reference_cases("ops", "matmul",
+                            [](const Inputs& in, const json&) { return ember::matmul(in[0], in[1]); }) == 2);
 }
 
 TEST_CASE("transpose matches PyTorch, and a vector is its own transpose", "[ops]") {
-  CHECK(run_reference_cases("ops", "transpose", [](const Inputs& in, const json&) { return ember::transpose(in[0]); }) == 2);
+  CHECK(run_reference_cases("ops", "transpose",
+                            [](const Inputs& in, const json&) { return ember::transpose(in[0]); }) == 2);
 }
 
 TEST_CASE("linear matches PyTorch with and without bias and for a 1-D input", "[ops]") {
@@ -104,9 +106,8 @@ TEST_CASE("mean matches PyTorch over all elements and along each dim, with and w
 }
 
 TEST_CASE("max along a dim matches PyTorch and sends the gradient to the first maximum", "[ops]") {
-  const auto n = run_reference_cases("ops", "max", [](const Inputs& in, const json& p) {
-    return ember::max(in[0], dim_of(p), keepdim_of(p));
-  });
+  const auto n = run_reference_cases(
+      "ops", "max", [](const Inputs& in, const json& p) { return ember::max(in[0], dim_of(p), keepdim_of(p)); });
   CHECK(n == 7);
 }
 
@@ -169,8 +170,8 @@ TEST_CASE("log of 0 is -inf and its gradient inf, as in PyTorch", "[ops]") {
 // ---- coverage ----
 
 TEST_CASE("every op in the reference file is exercised by a test above", "[ops]") {
-  const std::set<std::string> tested = {"add", "sub", "mul", "div", "neg", "matmul", "transpose", "linear", "sum",
-                                        "mean", "max", "argmax", "exp", "log", "pow", "clamp"};
+  const std::set<std::string> tested = {"add", "sub",  "mul", "div",    "neg", "matmul", "transpose", "linear",
+                                        "sum", "mean", "max", "argmax", "exp", "log",    "pow",       "clamp"};
   for (const json& c : reference::data().at("ops")) {
     INFO(c.at("name").get<std::string>());
     CHECK(tested.count(c.at("op").get<std::string>()) == 1);

@@ -17,7 +17,6 @@ using ember_test::xml_problem;
 
 namespace {
 
-
 std::size_t count(const std::string& text, const std::string& piece) {
   std::size_t n = 0;
   for (std::size_t i = text.find(piece); i != std::string::npos; i = text.find(piece, i + 1)) ++n;

@@ -17,8 +17,8 @@
 #include "ember/lab/text/tensor_print.hpp"
 #include "reference_data.hpp"
 
-using reference::json;
 using ember::Tensor;
+using reference::json;
 
 namespace {
 
@@ -74,12 +74,13 @@ void check_print_cases(std::initializer_list<const char*> names) {
 // ---- the article's outputs ----
 
 TEST_CASE("the article's sigmoid, tanh, relu and leaky_relu outputs print as in PyTorch", "[print]") {
-  check_print_cases({"sigmoid of [-1, 0, 1, 2]", "tanh of [-1, 0, 1, 2]", "relu of [-1, 0, 1, 2]",
-                     "leaky_relu of [-1, 0, 1, 2]"});
+  check_print_cases(
+      {"sigmoid of [-1, 0, 1, 2]", "tanh of [-1, 0, 1, 2]", "relu of [-1, 0, 1, 2]", "leaky_relu of [-1, 0, 1, 2]"});
 }
 
 TEST_CASE("the article's softmax prints as in PyTorch, with sci_mode off and by default", "[print]") {
-  check_print_cases({"softmax of the article's logits, sci_mode=False", "softmax of the article's logits, default sci_mode"});
+  check_print_cases(
+      {"softmax of the article's logits, sci_mode=False", "softmax of the article's logits, default sci_mode"});
 }
 
 TEST_CASE("the article's softmax argmax prints as in PyTorch", "[print]") {
@@ -153,17 +154,39 @@ TEST_CASE("tensors over 1000 elements are summarized with ... as in PyTorch", "[
 }
 
 TEST_CASE("every print case in the reference file is checked by a test above", "[print]") {
-  const std::set<std::string> tested = {
-      "sigmoid of [-1, 0, 1, 2]", "tanh of [-1, 0, 1, 2]", "relu of [-1, 0, 1, 2]", "leaky_relu of [-1, 0, 1, 2]",
-      "softmax of the article's logits, sci_mode=False", "softmax of the article's logits, default sci_mode",
-      "row sums of the article's softmax", "argmax of the article's softmax", "a scalar", "a negative scalar",
-      "a whole scalar", "whole numbers", "whole numbers in a matrix", "zeros", "negative zero among whole numbers",
-      "an empty vector", "large and small values, sci mode",
-      "values too small for fixed notation", "values above 1e8", "whole numbers spanning more than 1000x",
-      "large and small values, sci_mode=False", "small values forced into sci mode", "negatives", "a column [3, 1]",
-      "int64 indices", "an int64 matrix", "nan and inf", "nan and inf among whole numbers", "a long vector that wraps",
-      "a long vector of whole numbers that wraps", "a wide matrix [2, 12] that wraps its rows",
-      "a 40x40 matrix, summarized", "a 2000-element vector, summarized"};
+  const std::set<std::string> tested = {"sigmoid of [-1, 0, 1, 2]",
+                                        "tanh of [-1, 0, 1, 2]",
+                                        "relu of [-1, 0, 1, 2]",
+                                        "leaky_relu of [-1, 0, 1, 2]",
+                                        "softmax of the article's logits, sci_mode=False",
+                                        "softmax of the article's logits, default sci_mode",
+                                        "row sums of the article's softmax",
+                                        "argmax of the article's softmax",
+                                        "a scalar",
+                                        "a negative scalar",
+                                        "a whole scalar",
+                                        "whole numbers",
+                                        "whole numbers in a matrix",
+                                        "zeros",
+                                        "negative zero among whole numbers",
+                                        "an empty vector",
+                                        "large and small values, sci mode",
+                                        "values too small for fixed notation",
+                                        "values above 1e8",
+                                        "whole numbers spanning more than 1000x",
+                                        "large and small values, sci_mode=False",
+                                        "small values forced into sci mode",
+                                        "negatives",
+                                        "a column [3, 1]",
+                                        "int64 indices",
+                                        "an int64 matrix",
+                                        "nan and inf",
+                                        "nan and inf among whole numbers",
+                                        "a long vector that wraps",
+                                        "a long vector of whole numbers that wraps",
+                                        "a wide matrix [2, 12] that wraps its rows",
+                                        "a 40x40 matrix, summarized",
+                                        "a 2000-element vector, summarized"};
   for (const json& c : reference::data().at("print")) {
     INFO(c.at("name").get<std::string>());
     CHECK(tested.count(c.at("name").get<std::string>()) == 1);
@@ -180,7 +203,8 @@ TEST_CASE("a leaf that requires grad prints requires_grad=True, as in PyTorch", 
 TEST_CASE("a computed tensor prints Ember's grad_fn name, PyTorch's without the trailing 0", "[print]") {
   // PyTorch 1.13 prints grad_fn=<SigmoidBackward0>; Ember's names have no version suffix.
   const Tensor x = Tensor::vector({-1, 0, 1, 2}, true);
-  CHECK(ember::to_string(ember::sigmoid(x), {}) == "tensor([0.2689, 0.5000, 0.7311, 0.8808], grad_fn=<SigmoidBackward>)");
+  CHECK(ember::to_string(ember::sigmoid(x), {}) ==
+        "tensor([0.2689, 0.5000, 0.7311, 0.8808], grad_fn=<SigmoidBackward>)");
   CHECK(ember::to_string(ember::leaky_relu(x), {}) ==
         "tensor([-0.0100,  0.0000,  1.0000,  2.0000], grad_fn=<LeakyReluBackward>)");
   CHECK(ember::to_string(ember::log_softmax(x, 0), {}).find("grad_fn=<LogSoftmaxBackward>)") != std::string::npos);

@@ -12,10 +12,10 @@
 #include <map>
 #include <string>
 
-#include "safetensors_bytes.hpp"
 #include "ember/lab/data/idx.hpp"
 #include "ember/lab/io/model_file.hpp"
 #include "ember/lab/io/safetensors.hpp"
+#include "safetensors_bytes.hpp"
 #include "test_data_files.hpp"
 
 using Catch::Matchers::Contains;
@@ -52,7 +52,8 @@ void require_cheap_rejection(Load load, const std::string& problem) {
 
 }  // namespace
 
-TEST_CASE("A header claiming a 1 TB tensor in a 100-byte file is rejected at once, without allocating", "[robustness]") {
+TEST_CASE("A header claiming a 1 TB tensor in a 100-byte file is rejected at once, without allocating",
+          "[robustness]") {
   ember_test::TempDir dir;
   // [262144, 1048576] F32 = 2^40 bytes, with offsets that agree with the shape.
   const std::string header = "{" + entry("fc1.weight", "[262144,1048576]", "[0,1099511627776]") + "}";
@@ -67,7 +68,8 @@ TEST_CASE("Many tensors whose sizes together exceed the file are rejected before
   std::string header = "{";
   for (int i = 0; i < 8; ++i) {
     const std::uint64_t begin = std::uint64_t(i) << 30, end = std::uint64_t(i + 1) << 30;
-    header += (i ? "," : "") + entry("t" + std::to_string(i), "[268435456]", "[" + std::to_string(begin) + "," + std::to_string(end) + "]");
+    header += (i ? "," : "") + entry("t" + std::to_string(i), "[268435456]",
+                                     "[" + std::to_string(begin) + "," + std::to_string(end) + "]");
   }
   header += "}";
   const std::string path = dir.write("many.safetensors", crafted(header, 64));
@@ -78,19 +80,21 @@ TEST_CASE("A zero-sized layer cannot smuggle in a giant input size through load_
   ember_test::TempDir dir;
   // fc1.weight [0, 2^40] holds zero bytes, so its byte range is honest; the model it describes is
   // not: a layer of no units. load_model must refuse it before building anything.
-  const std::string header = "{" + entry("fc1.bias", "[0]", "[0,0]") + "," +
-                             entry("fc1.weight", "[0,1099511627776]", "[0,0]") + "}";
+  const std::string header =
+      "{" + entry("fc1.bias", "[0]", "[0,0]") + "," + entry("fc1.weight", "[0,1099511627776]", "[0,0]") + "}";
   const std::string path = dir.write("zero.safetensors", crafted(header, 0));
   require_cheap_rejection([&] { ember::load_model(path, "relu"); }, path);
 
   // The same one layer deeper: fc1 maps 2^40 inputs to 0 units, fc2 maps those 0 to 3 classes.
-  const std::string deeper = "{" + entry("fc1.bias", "[0]", "[0,0]") + "," + entry("fc1.weight", "[0,1099511627776]", "[0,0]") +
-                             "," + entry("fc2.bias", "[3]", "[0,12]") + "," + entry("fc2.weight", "[3,0]", "[12,12]") + "}";
+  const std::string deeper = "{" + entry("fc1.bias", "[0]", "[0,0]") + "," +
+                             entry("fc1.weight", "[0,1099511627776]", "[0,0]") + "," +
+                             entry("fc2.bias", "[3]", "[0,12]") + "," + entry("fc2.weight", "[3,0]", "[12,12]") + "}";
   const std::string path2 = dir.write("zero2.safetensors", crafted(deeper, 12));
   require_cheap_rejection([&] { ember::load_model(path2, "relu"); }, path2);
 }
 
-TEST_CASE("A header length just under the format's limit, in a small file, is rejected without reading it", "[robustness]") {
+TEST_CASE("A header length just under the format's limit, in a small file, is rejected without reading it",
+          "[robustness]") {
   ember_test::TempDir dir;
   const std::string path = dir.write("len.safetensors", u64_le(99'999'999) + "{}");
   require_cheap_rejection([&] { ember::load_safetensors(path); }, "exceeds the file size");
@@ -99,8 +103,11 @@ TEST_CASE("A header length just under the format's limit, in a small file, is re
 TEST_CASE("An IDX header claiming gigabytes costs no more memory than the file", "[robustness]") {
   ember_test::TempDir dir;
   // 8 GiB of pixels announced (the reader's plausibility limit), 16 bytes present.
-  const auto be32 = [](std::uint32_t v) { return std::string{char(v >> 24), char((v >> 16) & 0xFF), char((v >> 8) & 0xFF), char(v & 0xFF)}; };
-  const std::string path = dir.write("big.idx", std::string("\0\0\x08\x03", 4) + be32(2097152) + be32(64) + be32(64) + std::string(16, '\x01'));
+  const auto be32 = [](std::uint32_t v) {
+    return std::string{char(v >> 24), char((v >> 16) & 0xFF), char((v >> 8) & 0xFF), char(v & 0xFF)};
+  };
+  const std::string path = dir.write(
+      "big.idx", std::string("\0\0\x08\x03", 4) + be32(2097152) + be32(64) + be32(64) + std::string(16, '\x01'));
   const long before = peak_kib();
   REQUIRE_THROWS_WITH(ember::read_idx_images(path), Contains("truncated") && Contains("the file has 16"));
   CHECK(peak_kib() - before < 16 * 1024);
@@ -120,7 +127,8 @@ ember::SafetensorsFile one_layer_model() {
 }
 
 // one_layer_model() with `metadata` added to Ember's own.
-std::string model_with(const ember_test::TempDir& dir, const std::string& name, const std::map<std::string, std::string>& metadata) {
+std::string model_with(const ember_test::TempDir& dir, const std::string& name,
+                       const std::map<std::string, std::string>& metadata) {
   ember::SafetensorsFile file = one_layer_model();
   for (const auto& [key, value] : metadata) file.metadata[key] = value;
   const std::string path = dir.file(name);
@@ -133,7 +141,8 @@ std::string model_with(const ember_test::TempDir& dir, const std::string& name, 
 TEST_CASE("A model file whose class names do not match its outputs is rejected", "[robustness]") {
   ember_test::TempDir dir;
   // Five names for three outputs: `ember eval` would score labels 3 and 4, which no output predicts.
-  const std::string five = model_with(dir, "five.safetensors", {{"ember.class_names", "[\"a\",\"b\",\"c\",\"d\",\"e\"]"}});
+  const std::string five =
+      model_with(dir, "five.safetensors", {{"ember.class_names", "[\"a\",\"b\",\"c\",\"d\",\"e\"]"}});
   REQUIRE_THROWS_WITH(ember::load_model(five), Contains(five) && Contains("has 5 names for 3 classes"));
   const std::string two = model_with(dir, "two.safetensors", {{"ember.class_names", "[\"a\",\"b\"]"}});
   REQUIRE_THROWS_WITH(ember::load_model(two), Contains("has 2 names for 3 classes"));
@@ -151,10 +160,13 @@ TEST_CASE("A model file with a NaN or infinite weight is rejected, naming the te
   file.tensors["fc1.bias"].data[0] = std::numeric_limits<float>::infinity();
   file.tensors["fc1.bias"].data[2] = -std::numeric_limits<float>::infinity();
   ember::save_safetensors(path, file);
-  REQUIRE_THROWS_WITH(ember::load_model(path), Contains(path) && Contains("tensor \"fc1.bias\" has 2 values that are not finite numbers (NaN or infinity)"));
+  REQUIRE_THROWS_WITH(
+      ember::load_model(path),
+      Contains(path) && Contains("tensor \"fc1.bias\" has 2 values that are not finite numbers (NaN or infinity)"));
   file.tensors["fc1.bias"].data = {0, 0, 0};
   ember::save_safetensors(path, file);
-  REQUIRE_THROWS_WITH(ember::load_model(path), Contains("tensor \"fc1.weight\" has 1 value that is not a finite number (NaN or infinity)"));
+  REQUIRE_THROWS_WITH(ember::load_model(path),
+                      Contains("tensor \"fc1.weight\" has 1 value that is not a finite number (NaN or infinity)"));
 }
 
 TEST_CASE("A model file with a zero, negative or infinite standardization is rejected", "[robustness]") {

@@ -1,8 +1,9 @@
 // Saving loses nothing: `ember train --save F` interrupted by SIGINT or SIGTERM stops at the end of a
 // batch, says so, exits 130, and leaves F either as it was or as a complete new model (the model of
-// the last complete epoch) -- never torn, never a stray temporary beside it. A full disk and an unwritable folder are one clear error with
-// the old file whole. The processes are started with fork/exec and signalled with kill(); each case
-// takes a few seconds at most (tests/process.hpp). The atomic write itself is unit-tested in test_io_safetensors.cpp.
+// the last complete epoch) -- never torn, never a stray temporary beside it. A full disk and an
+// unwritable folder are one clear error with the old file whole. The processes are started with
+// fork/exec and signalled with kill(); each case takes a few seconds at most (tests/process.hpp). The
+// atomic write itself is unit-tested in test_io_safetensors.cpp.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -62,7 +63,8 @@ void wait_for_an_epoch(const Process& train) {
 // A moons run long enough to interrupt: each epoch is quick (epoch lines show progress), and
 // there are far more epochs than any test waits for.
 std::vector<std::string> long_run(const std::string& save) {
-  std::vector<std::string> args{"train", "--dataset", "moons", "--samples", "2000", "--epochs", "1000000", "--seed", "1"};
+  std::vector<std::string> args{"train",    "--dataset", "moons",  "--samples", "2000",
+                                "--epochs", "1000000",   "--seed", "1"};
   if (!save.empty()) args.insert(args.end(), {"--save", save});
   return args;
 }
@@ -86,7 +88,9 @@ void interrupt_after_an_epoch(int sig) {
   // exactly that many epochs saves.
   std::smatch epochs;
   const std::string err = train.err();
-  REQUIRE(std::regex_search(err, epochs, std::regex("after ([0-9]+) complete epoch\\(s\\); saving the model as it was at the end of epoch ([0-9]+)")));
+  REQUIRE(std::regex_search(
+      err, epochs,
+      std::regex("after ([0-9]+) complete epoch\\(s\\); saving the model as it was at the end of epoch ([0-9]+)")));
   CHECK(epochs[1] == epochs[2]);
   std::vector<std::string> same_run = long_run(dir.file("exact.safetensors"));
   *std::find(same_run.begin(), same_run.end(), "1000000") = epochs[1];
@@ -98,26 +102,31 @@ void interrupt_after_an_epoch(int sig) {
 
 }  // namespace
 
-TEST_CASE("SIGINT during train --save stops at the end of a batch, saves the last complete epoch's model and exits 130", "[robustness]") {
+TEST_CASE("SIGINT during train --save stops at the end of a batch, saves the last complete epoch's model and exits 130",
+          "[robustness]") {
   interrupt_after_an_epoch(SIGINT);
 }
 
-TEST_CASE("SIGTERM during train --save stops at the end of a batch, saves the last complete epoch's model and exits 130", "[robustness]") {
+TEST_CASE(
+    "SIGTERM during train --save stops at the end of a batch, saves the last complete epoch's model and exits 130",
+    "[robustness]") {
   interrupt_after_an_epoch(SIGTERM);
 }
 
-TEST_CASE("An interrupt before the first epoch ends saves nothing and leaves the old model file as it was", "[robustness]") {
+TEST_CASE("An interrupt before the first epoch ends saves nothing and leaves the old model file as it was",
+          "[robustness]") {
   TempDir dir;
   const std::string model = dir.file("m.safetensors");
   const std::string before = existing_model(model);
   // One sample per batch and 400,000 samples: the first epoch lasts far longer than the test waits.
-  Process train({"train", "--dataset", "moons", "--samples", "500000", "--batch-size", "1", "--epochs", "5", "--save", model},
-                dir.file("out"), dir.file("err"));
+  Process train(
+      {"train", "--dataset", "moons", "--samples", "500000", "--batch-size", "1", "--epochs", "5", "--save", model},
+      dir.file("out"), dir.file("err"));
   REQUIRE(train.wait_until([&] { return train.handles_signals(); }, 60));
   stops_with_status_130(train, SIGINT);
   INFO("stderr: " << train.err());
-  CHECK(train.err().find("stopped at the end of a batch, after 0 complete epoch(s); nothing saved, " + model + " is unchanged") !=
-        std::string::npos);
+  CHECK(train.err().find("stopped at the end of a batch, after 0 complete epoch(s); nothing saved, " + model +
+                         " is unchanged") != std::string::npos);
   CHECK(train.out().empty());
   CHECK((read_file(model) == before));
   CHECK(other_files(dir, {"m.safetensors", "out", "err"}).empty());
@@ -148,7 +157,8 @@ TEST_CASE("A second Ctrl-C kills at once, and the model file is still the old on
   CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) || (WIFEXITED(status) && WEXITSTATUS(status) == 130)));
   if (read_file(model) != before) check_loads(model);
   // A kill during the save may leave its temporary behind, never a torn model under the real name.
-  for (const std::string& name : other_files(dir, {"m.safetensors", "out", "err"})) CHECK(name.rfind("m.safetensors.tmp.", 0) == 0);
+  for (const std::string& name : other_files(dir, {"m.safetensors", "out", "err"}))
+    CHECK(name.rfind("m.safetensors.tmp.", 0) == 0);
 }
 
 // ---- a full disk and an unwritable folder ----
@@ -162,7 +172,8 @@ struct TinyDisk {
   bool mounted;
   explicit TinyDisk(const std::string& path) : dir(path) {
     fs::create_directories(dir);
-    mounted = ::geteuid() == 0 && std::system(("mount -t tmpfs -o size=16k tmpfs '" + dir + "' 2>/dev/null").c_str()) == 0;
+    mounted =
+        ::geteuid() == 0 && std::system(("mount -t tmpfs -o size=16k tmpfs '" + dir + "' 2>/dev/null").c_str()) == 0;
   }
   ~TinyDisk() {
     if (mounted) std::system(("umount '" + dir + "'").c_str());
@@ -204,7 +215,8 @@ TEST_CASE("A full disk is one clear error that leaves the old model file whole a
   CHECK(r.err.find("ember train: error: cannot write '" + model + "': write failed: " + reason) != std::string::npos);
   CHECK((read_file(model) == before));
   std::size_t entries = 0;
-  for (const auto& entry : fs::directory_iterator(disk.dir)) entries += entry.path().filename() == "m.safetensors" ? 1 : 100;
+  for (const auto& entry : fs::directory_iterator(disk.dir))
+    entries += entry.path().filename() == "m.safetensors" ? 1 : 100;
   CHECK(entries == 1);  // no temporary left on the full disk
 }
 

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "ember/ember.hpp"
 #include "ember/core/nn/mymodel.hpp"
+#include "ember/ember.hpp"
 #include "ember/lab/monitor/divergence.hpp"
 
 using namespace ember;

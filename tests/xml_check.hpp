@@ -64,5 +64,4 @@ inline std::string xml_problem(const std::string& doc) {
   return root_done ? "" : "no root element";
 }
 
-
 }  // namespace ember_test

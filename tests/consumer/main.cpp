@@ -33,8 +33,7 @@ int main() {
   Dataset data;
   data.name = "by hand";
   data.X = Matrix(8, 2);
-  data.X << 0.0f, 0.1f,  0.2f, 0.3f,  0.4f, 0.1f,  0.1f, 0.6f,
-            0.9f, 0.8f,  0.7f, 1.0f,  1.0f, 0.5f,  0.6f, 0.9f;
+  data.X << 0.0f, 0.1f, 0.2f, 0.3f, 0.4f, 0.1f, 0.1f, 0.6f, 0.9f, 0.8f, 0.7f, 1.0f, 1.0f, 0.5f, 0.6f, 0.9f;
   data.y = {0, 0, 0, 0, 1, 1, 1, 1};
   data.class_names = {"below", "above"};
   data.feature_names = {"x1", "x2"};

@@ -17,7 +17,8 @@ namespace ember_fuzz {
 inline const std::string& scratch_path(const char* target) {
   static const std::string path = [target] {
     const char* dir = std::getenv("TMPDIR");
-    std::string p = std::string(dir && *dir ? dir : "/tmp") + "/ember_fuzz_" + target + "_" + std::to_string(::getpid());
+    std::string p =
+        std::string(dir && *dir ? dir : "/tmp") + "/ember_fuzz_" + target + "_" + std::to_string(::getpid());
     return p;
   }();
   static const bool registered = [] {
@@ -41,12 +42,12 @@ inline void write_file(const std::string& path, const std::uint8_t* data, std::s
 }
 
 // An invariant of a successful read that does not hold: a bug, reported as a crash.
-#define EMBER_FUZZ_CHECK(condition)                                                     \
-  do {                                                                                  \
-    if (!(condition)) {                                                                 \
+#define EMBER_FUZZ_CHECK(condition)                                                          \
+  do {                                                                                       \
+    if (!(condition)) {                                                                      \
       std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                     \
-    }                                                                                   \
+      std::abort();                                                                          \
+    }                                                                                        \
   } while (0)
 
 }  // namespace ember_fuzz

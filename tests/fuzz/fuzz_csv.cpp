@@ -38,7 +38,8 @@ void read_table(const std::string& text, bool with_target) {
     const ember::CsvTable table = ember::parse_csv_table(text, "fuzz.csv", options);
     EMBER_FUZZ_CHECK(table.rows() > 0 && !table.columns.empty());
     for (const ember::CsvColumn& column : table.columns) {
-      EMBER_FUZZ_CHECK(static_cast<ember::Index>(column.is_text ? column.texts.size() : column.numbers.size()) == table.rows());
+      EMBER_FUZZ_CHECK(static_cast<ember::Index>(column.is_text ? column.texts.size() : column.numbers.size()) ==
+                       table.rows());
     }
     std::vector<ember::Index> rows(static_cast<std::size_t>(table.rows()));
     std::iota(rows.begin(), rows.end(), ember::Index(0));

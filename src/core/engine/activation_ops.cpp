@@ -123,9 +123,8 @@ Tensor elu(const Tensor& x, Scalar alpha) {
 // y = log(1 + e^(βx)) / β, or x where βx > threshold (there the two agree to float precision);
 // dx = dy ⊙ σ(βx), or dy above the threshold
 Tensor softplus(const Tensor& x, Scalar beta, Scalar threshold) {
-  Matrix value = x.value().unaryExpr([beta, threshold](Scalar v) {
-    return v * beta > threshold ? v : std::log1p(std::exp(v * beta)) / beta;
-  });
+  Matrix value = x.value().unaryExpr(
+      [beta, threshold](Scalar v) { return v * beta > threshold ? v : std::log1p(std::exp(v * beta)) / beta; });
   return make_op("softplus", std::move(value), x.shape(), {x}, [beta, threshold](Node& y) {
     const Matrix scaled = beta * y.parents[0]->value;
     const Array derivative = (scaled.array() > threshold).select(Scalar(1), stable_sigmoid(scaled).array());

@@ -19,8 +19,7 @@ NoGradGuard::NoGradGuard() : previous_(grad_enabled) { grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { grad_enabled = previous_; }
 
 // ---- recording ----
-Tensor make_op(const char* op, Matrix value, Shape shape, std::initializer_list<Tensor> inputs,
-               BackwardFn backward) {
+Tensor make_op(const char* op, Matrix value, Shape shape, std::initializer_list<Tensor> inputs, BackwardFn backward) {
   Tensor out(std::move(value), shape);
   Node& node = out.node();
   node.op = op;

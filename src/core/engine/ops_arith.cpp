@@ -115,14 +115,14 @@ Tensor exp(const Tensor& x) {
 // y = ln x;  dx = dy / x
 Tensor log(const Tensor& x) {
   Matrix value = x.value().array().log().matrix();
-  return make_op("log", std::move(value), x.shape(), {x}, [](Node& y) {
-    add_grad_exact(*y.parents[0], y.grad.cwiseQuotient(y.parents[0]->value));
-  });
+  return make_op("log", std::move(value), x.shape(), {x},
+                 [](Node& y) { add_grad_exact(*y.parents[0], y.grad.cwiseQuotient(y.parents[0]->value)); });
 }
 
 // y = min(max(x, lo), hi);  dx = dy where lo ≤ x ≤ hi, else 0 (PyTorch counts the bounds as inside)
 Tensor clamp(const Tensor& x, Scalar min, Scalar max) {
-  if (min > max) throw std::invalid_argument("clamp: min " + format_fixed(min, 6) + " is above max " + format_fixed(max, 6));
+  if (min > max)
+    throw std::invalid_argument("clamp: min " + format_fixed(min, 6) + " is above max " + format_fixed(max, 6));
   Matrix value = x.value().cwiseMax(min).cwiseMin(max);
   return make_op("clamp", std::move(value), x.shape(), {x}, [min, max](Node& y) {
     const auto& in = y.parents[0]->value.array();

@@ -91,7 +91,8 @@ Tensor argmax(const Tensor& x, int dim, bool keepdim) {
   Matrix value(1, groups);
   for (Index k = 0; k < groups; ++k) {
     Index at;
-    if (d == 0) x.value().col(k).maxCoeff(&at); else x.value().row(k).maxCoeff(&at);
+    if (d == 0) x.value().col(k).maxCoeff(&at);
+    else x.value().row(k).maxCoeff(&at);
     value(0, k) = static_cast<Scalar>(at);
   }
   Tensor indices(as_storage(std::move(value), shape), shape);

@@ -75,9 +75,7 @@ Tensor Tensor::from_matrix(Matrix value, bool requires_grad) {
 
 Tensor Tensor::zeros(Shape shape) { return full(shape, 0); }
 Tensor Tensor::ones(Shape shape) { return full(shape, 1); }
-Tensor Tensor::full(Shape shape, Scalar fill) {
-  return Tensor(Matrix::Constant(shape.rows, shape.cols, fill), shape);
-}
+Tensor Tensor::full(Shape shape, Scalar fill) { return Tensor(Matrix::Constant(shape.rows, shape.cols, fill), shape); }
 
 // Elements are drawn in row-major order, so a [out, in] weight is filled row by row.
 Tensor Tensor::uniform(Shape shape, Scalar low, Scalar high, Generator& gen) {
@@ -123,7 +121,8 @@ Scalar Tensor::at(Index row, Index col) const {
 
 Tensor& Tensor::requires_grad_(bool requires) {
   if (!node().is_leaf()) {
-    throw std::logic_error(std::string("requires_grad_: only a leaf tensor can change it; this one was made by ") + op());
+    throw std::logic_error(std::string("requires_grad_: only a leaf tensor can change it; this one was made by ") +
+                           op());
   }
   node().requires_grad = requires;
   return *this;

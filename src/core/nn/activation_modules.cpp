@@ -37,8 +37,8 @@ Tensor LogSoftmax::forward(const Tensor& input) { return log_softmax(input, dim_
 // ---- the factory ----
 
 const std::vector<std::string>& activation_names() {
-  static const std::vector<std::string> names = {"sigmoid", "tanh", "relu", "leaky_relu", "gelu", "silu", "elu",
-                                                 "softplus"};
+  static const std::vector<std::string> names = {"sigmoid", "tanh", "relu", "leaky_relu",
+                                                 "gelu",    "silu", "elu",  "softplus"};
   return names;
 }
 
@@ -55,7 +55,11 @@ std::unique_ptr<Activation> make_activation(const std::string& spec) {
   bool has_parameter = !arg.empty();
   if (has_parameter) {
     std::size_t used = 0;
-    try { parameter = std::stod(arg, &used); } catch (const std::exception&) { used = 0; }
+    try {
+      parameter = std::stod(arg, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
     if (used != arg.size() || !std::isfinite(parameter)) {
       throw std::invalid_argument("activation \"" + spec + "\": \"" + arg + "\" is not a number");
     }

@@ -39,8 +39,8 @@ void initialize(Linear& layer, InitScheme scheme, Generator& gen) {
   const Scalar w = static_cast<Scalar>(weight_bound), b = static_cast<Scalar>(bias_bound);
   layer.weight().mutable_value() = Tensor::uniform(layer.weight().shape(), -w, w, gen).value();
   if (layer.bias().defined()) {
-    layer.bias().mutable_value() = b > 0 ? Tensor::uniform(layer.bias().shape(), -b, b, gen).value()
-                                         : Matrix::Zero(1, layer.out_features());
+    layer.bias().mutable_value() =
+        b > 0 ? Tensor::uniform(layer.bias().shape(), -b, b, gen).value() : Matrix::Zero(1, layer.out_features());
   }
 }
 

@@ -3,8 +3,8 @@
 
 #include <stdexcept>
 
-#include "ember/core/nn/init.hpp"
 #include "ember/core/engine/ops.hpp"
+#include "ember/core/nn/init.hpp"
 
 namespace ember::nn {
 

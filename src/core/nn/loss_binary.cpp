@@ -56,8 +56,9 @@ Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& targ
       throw ShapeError("binary_cross_entropy_with_logits: pos_weight has shape " + pos_weight.shape().str() +
                        ", expected one weight per column of " + logits.shape().str());
     }
-    const Matrix pw = pos_weight.value().reshaped<Eigen::RowMajor>(1, pos_weight.numel()).replicate(
-        logits.rows(), pos_weight.numel() == 1 ? logits.cols() : 1);
+    const Matrix pw = pos_weight.value()
+                          .reshaped<Eigen::RowMajor>(1, pos_weight.numel())
+                          .replicate(logits.rows(), pos_weight.numel() == 1 ? logits.cols() : 1);
     l.array() += (pw.array() - 1) * target.value().array();
   }
   const auto& z = logits.value().array();

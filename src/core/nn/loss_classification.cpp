@@ -28,8 +28,8 @@ Eigen::Matrix<Scalar, 1, Eigen::Dynamic> check_inputs(const char* loss, const Te
   for (std::size_t i = 0; i < target.size(); ++i) {
     if (target[i] < 0 || target[i] >= classes) {
       throw std::out_of_range(std::string(loss) + ": target " + std::to_string(target[i]) + " at row " +
-                              std::to_string(i) + " is out of range for " + std::to_string(classes) +
-                              " classes (0.." + std::to_string(classes - 1) + ")");
+                              std::to_string(i) + " is out of range for " + std::to_string(classes) + " classes (0.." +
+                              std::to_string(classes - 1) + ")");
     }
   }
   if (!weight.defined()) return Eigen::Matrix<Scalar, 1, Eigen::Dynamic>::Ones(classes);
@@ -51,14 +51,16 @@ Tensor cross_entropy(const Tensor& logits, const std::vector<int>& target, const
                      Scalar label_smoothing) {
   const auto w = check_inputs("cross_entropy", logits, target, weight);
   if (!(label_smoothing >= 0 && label_smoothing <= 1)) {
-    throw std::invalid_argument("cross_entropy: label_smoothing must be in [0, 1], got " + format_fixed(label_smoothing, 6));
+    throw std::invalid_argument("cross_entropy: label_smoothing must be in [0, 1], got " +
+                                format_fixed(label_smoothing, 6));
   }
   const Index rows = logits.rows(), classes = logits.cols();
   const Matrix log_p = log_softmax(logits.detach(), 1).value();
   Scalar total_weight = 0;
   for (int y : target) total_weight += w(y);
   Matrix q = (label_smoothing / static_cast<Scalar>(classes)) * w.replicate(rows, 1);
-  for (Index i = 0; i < rows; ++i) q(i, target[static_cast<std::size_t>(i)]) += (1 - label_smoothing) * w(target[static_cast<std::size_t>(i)]);
+  for (Index i = 0; i < rows; ++i)
+    q(i, target[static_cast<std::size_t>(i)]) += (1 - label_smoothing) * w(target[static_cast<std::size_t>(i)]);
   q /= total_weight;
   const Scalar loss = -(q.cwiseProduct(log_p)).sum();
   return make_op("cross_entropy", Matrix::Constant(1, 1, loss), Shape::scalar(), {logits},

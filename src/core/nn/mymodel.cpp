@@ -8,8 +8,10 @@ namespace ember::nn {
 MyModel::MyModel(Index input_size, Index num_classes, Generator& gen, const std::string& activation,
                  const std::vector<Index>& hidden, InitScheme init)
     : input_size_(input_size), num_classes_(num_classes), hidden_(hidden) {
-  if (input_size <= 0) throw std::invalid_argument("MyModel: input_size must be positive, got " + std::to_string(input_size));
-  if (num_classes <= 0) throw std::invalid_argument("MyModel: num_classes must be positive, got " + std::to_string(num_classes));
+  if (input_size <= 0)
+    throw std::invalid_argument("MyModel: input_size must be positive, got " + std::to_string(input_size));
+  if (num_classes <= 0)
+    throw std::invalid_argument("MyModel: num_classes must be positive, got " + std::to_string(num_classes));
   std::vector<Index> sizes{input_size};
   sizes.insert(sizes.end(), hidden.begin(), hidden.end());
   sizes.push_back(num_classes);

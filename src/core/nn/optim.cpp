@@ -22,14 +22,16 @@ void Optimizer::zero_grad() {
 
 // ---- SGD ----
 SGD::SGD(std::vector<Tensor> params, Scalar lr, Scalar momentum, Scalar dampening, Scalar weight_decay, bool nesterov)
-    : Optimizer(std::move(params)), lr_(lr), momentum_(momentum), dampening_(dampening),
-      weight_decay_(weight_decay), nesterov_(nesterov), velocity_(params_.size()) {
+    : Optimizer(std::move(params)), lr_(lr), momentum_(momentum), dampening_(dampening), weight_decay_(weight_decay),
+      nesterov_(nesterov), velocity_(params_.size()) {
   require(lr >= 0, "SGD: invalid learning rate " + format_fixed(lr, 6) + " (must be >= 0)");
   require(momentum >= 0, "SGD: invalid momentum " + format_fixed(momentum, 6) + " (must be >= 0)");
   require(weight_decay >= 0, "SGD: invalid weight_decay " + format_fixed(weight_decay, 6) + " (must be >= 0)");
-  require(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum requires a momentum and zero dampening");
+  require(!nesterov || (momentum > 0 && dampening == 0),
+          "SGD: Nesterov momentum requires a momentum and zero dampening");
 }
 
+// clang-format off
 void SGD::step() {
   ++steps_;
   for (std::size_t i = 0; i < params_.size(); ++i) {
@@ -47,6 +49,7 @@ void SGD::step() {
     param.mutable_value() -= lr_ * g;                                           // θ ← θ − γg
   }
 }
+// clang-format on
 
 // ---- Adam and AdamW ----
 Adam::Adam(std::vector<Tensor> params, Scalar lr, std::pair<Scalar, Scalar> betas, Scalar eps, Scalar weight_decay)
@@ -55,13 +58,17 @@ Adam::Adam(std::vector<Tensor> params, Scalar lr, std::pair<Scalar, Scalar> beta
 Adam::Adam(std::vector<Tensor> params, Scalar lr, std::pair<Scalar, Scalar> betas, Scalar eps, Scalar weight_decay,
            bool decoupled)
     : Optimizer(std::move(params)), lr_(lr), beta1_(betas.first), beta2_(betas.second), eps_(eps),
-      weight_decay_(weight_decay), decoupled_(decoupled), first_moment_(params_.size()), second_moment_(params_.size()) {
+      weight_decay_(weight_decay), decoupled_(decoupled), first_moment_(params_.size()),
+      second_moment_(params_.size()) {
   const char* name = decoupled ? "AdamW" : "Adam";
   require(lr >= 0, std::string(name) + ": invalid learning rate " + format_fixed(lr, 6) + " (must be >= 0)");
   require(eps >= 0, std::string(name) + ": invalid eps " + format_fixed(eps, 6) + " (must be >= 0)");
-  require(beta1_ >= 0 && beta1_ < 1, std::string(name) + ": invalid beta1 " + format_fixed(beta1_, 6) + " (must be in [0, 1))");
-  require(beta2_ >= 0 && beta2_ < 1, std::string(name) + ": invalid beta2 " + format_fixed(beta2_, 6) + " (must be in [0, 1))");
-  require(weight_decay >= 0, std::string(name) + ": invalid weight_decay " + format_fixed(weight_decay, 6) + " (must be >= 0)");
+  require(beta1_ >= 0 && beta1_ < 1,
+          std::string(name) + ": invalid beta1 " + format_fixed(beta1_, 6) + " (must be in [0, 1))");
+  require(beta2_ >= 0 && beta2_ < 1,
+          std::string(name) + ": invalid beta2 " + format_fixed(beta2_, 6) + " (must be in [0, 1))");
+  require(weight_decay >= 0,
+          std::string(name) + ": invalid weight_decay " + format_fixed(weight_decay, 6) + " (must be >= 0)");
 }
 
 void Adam::step() {
@@ -79,10 +86,10 @@ void Adam::step() {
       v = Matrix::Zero(param.rows(), param.cols());
     }
     Matrix g = param.grad();
-    if (decoupled_) param.mutable_value() *= 1 - lr_ * weight_decay_;          // AdamW: θ ← θ(1 − γλ)
-    else if (weight_decay_ != 0) g += weight_decay_ * param.value();          // Adam: g ← g + λθ
-    m = beta1_ * m + (1 - beta1_) * g;                                         // first moment
-    v = beta2_ * v + (1 - beta2_) * g.cwiseProduct(g);                         // second moment
+    if (decoupled_) param.mutable_value() *= 1 - lr_ * weight_decay_;  // AdamW: θ ← θ(1 − γλ)
+    else if (weight_decay_ != 0) g += weight_decay_ * param.value();   // Adam: g ← g + λθ
+    m = beta1_ * m + (1 - beta1_) * g;                                 // first moment
+    v = beta2_ * v + (1 - beta2_) * g.cwiseProduct(g);                 // second moment
     // θ ← θ − γ m̂ / (√v̂ + ε), with m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ) (bias correction),
     // grouped as PyTorch computes it so the rounding matches too.
     const Scalar step_size = lr_ / bias_correction1;

@@ -36,7 +36,8 @@ Evaluation evaluate(nn::MyModel& model, const Matrix& X, const std::vector<int>&
     for (int p : predict_classes(logits.value(), true)) result.predicted.push_back(p);
   }
   long correct = 0;
-  for (Index i = 0; i < n; ++i) correct += y[static_cast<std::size_t>(i)] == result.predicted[static_cast<std::size_t>(i)];
+  for (Index i = 0; i < n; ++i)
+    correct += y[static_cast<std::size_t>(i)] == result.predicted[static_cast<std::size_t>(i)];
   result.loss = n > 0 ? loss_sum / static_cast<double>(n) : NAN;
   result.accuracy = n > 0 ? static_cast<double>(correct) / static_cast<double>(n) : NAN;
   return result;

@@ -49,7 +49,8 @@ void validate(const TrainConfig& config) {
   require(config.momentum >= 0, "--momentum must be >= 0");
   require(config.weight_decay >= 0, "--weight-decay must be >= 0");
   require(config.momentum == 0 || config.optimizer == "sgd", "--momentum applies to --optimizer sgd only");
-  require(!config.classes || *config.classes >= 1, "--classes must be at least 1, got " + std::to_string(config.classes.value_or(0)));
+  require(!config.classes || *config.classes >= 1,
+          "--classes must be at least 1, got " + std::to_string(config.classes.value_or(0)));
   nn::make_activation(config.activation);  // an unknown name or a bad parameter throws, naming it
 }
 
@@ -74,7 +75,8 @@ std::unique_ptr<nn::Optimizer> make_optimizer(const TrainConfig& config, const s
   validate(config);
   const Scalar lr = static_cast<Scalar>(config.lr), decay = static_cast<Scalar>(config.weight_decay);
   const auto betas = std::make_pair(Scalar(0.9), Scalar(0.999));  // PyTorch's defaults, as eps below
-  if (config.optimizer == "sgd") return std::make_unique<nn::SGD>(params, lr, static_cast<Scalar>(config.momentum), 0, decay);
+  if (config.optimizer == "sgd")
+    return std::make_unique<nn::SGD>(params, lr, static_cast<Scalar>(config.momentum), 0, decay);
   if (config.optimizer == "adam") return std::make_unique<nn::Adam>(params, lr, betas, Scalar(1e-8), decay);
   // AdamW's weight decay defaults to 0.01, as torch.optim.AdamW's.
   return std::make_unique<nn::AdamW>(params, lr, betas, Scalar(1e-8), config.weight_decay > 0 ? decay : Scalar(1e-2));

@@ -6,14 +6,14 @@
 #include <filesystem>
 #include <tuple>
 
+#include "ember/core/engine/format.hpp"
+#include "ember/core/engine/random.hpp"
 #include "ember/lab/data/csv.hpp"
-#include "ember/lab/data/sha256.hpp"
 #include "ember/lab/data/embedded.hpp"
 #include "ember/lab/data/generators.hpp"
 #include "ember/lab/data/idx.hpp"
+#include "ember/lab/data/sha256.hpp"
 #include "ember/lab/data/split.hpp"
-#include "ember/core/engine/format.hpp"
-#include "ember/core/engine/random.hpp"
 
 namespace ember {
 namespace {
@@ -55,8 +55,8 @@ void reject(bool given, const std::string& option, const std::string& dataset, c
 
 void check_classes(const DataOptions& options, const Dataset& data) {
   if (options.classes >= 0 && options.classes != data.num_classes()) {
-    throw DataOptionError("--classes " + std::to_string(options.classes) + " does not match " + data.name + ", which has " +
-                    std::to_string(data.num_classes()) + " classes");
+    throw DataOptionError("--classes " + std::to_string(options.classes) + " does not match " + data.name +
+                          ", which has " + std::to_string(data.num_classes()) + " classes");
   }
 }
 
@@ -95,7 +95,7 @@ Dataset fashion(const DataOptions& options, bool train) {
   // a quick run without waiting for all 60,000.
   if (options.samples == 0 || options.samples > data.size()) {
     throw DataOptionError("--samples for fashion_mnist must be in 1.." + std::to_string(data.size()) + ", got " +
-                    std::to_string(options.samples));
+                          std::to_string(options.samples));
   }
   data.X.conservativeResize(options.samples, Eigen::NoChange);
   data.y.resize(static_cast<std::size_t>(options.samples));
@@ -110,7 +110,8 @@ Dataset load_builtin_with(const DataOptions& options, Generator& gen) {
     if (options.dataset == info.name) return shipped(options, info.name);
   }
   if (options.dataset == "fashion_mnist") return fashion(options, true);
-  throw DataOptionError("unknown dataset " + ("\"" + options.dataset + "\"") + "; the built-in datasets are: " + known_names());
+  throw DataOptionError("unknown dataset " + ("\"" + options.dataset + "\"") +
+                        "; the built-in datasets are: " + known_names());
 }
 
 // The CSV-only options are an error with a built-in dataset, as --samples is with a CSV file.
@@ -120,13 +121,16 @@ void reject_csv_options(const DataOptions& options) {
   reject(!options.csv.features.empty(), "features", options.dataset, why);
   reject(!options.csv.ignore.empty(), "ignore", options.dataset, why);
   reject(!options.csv.categorical.empty(), "categorical", options.dataset, why);
-  reject(options.missing != MissingValues::error, "missing", options.dataset, "a built-in dataset has no missing values");
+  reject(options.missing != MissingValues::error, "missing", options.dataset,
+         "a built-in dataset has no missing values");
   reject(options.allow_many_classes, "allow-many-classes", options.dataset, why);
 }
 
 void check_sources(const DataOptions& options) {
-  if (!options.dataset.empty() && !options.path.empty()) throw DataOptionError("give either --dataset or --data, not both");
-  if (options.dataset.empty() && options.path.empty()) throw DataOptionError("no data: give --dataset NAME or --data FILE.csv");
+  if (!options.dataset.empty() && !options.path.empty())
+    throw DataOptionError("give either --dataset or --data, not both");
+  if (options.dataset.empty() && options.path.empty())
+    throw DataOptionError("no data: give --dataset NAME or --data FILE.csv");
   if (!options.dataset.empty()) return reject_csv_options(options);
   const std::string why = "a CSV file is used as it is";
   reject(options.samples >= 0, "samples", options.path, why);

@@ -49,12 +49,13 @@ std::size_t resolve_target(const std::vector<std::string>& header, const std::st
 
 // Which header columns are features, in output order: `features` if given, else every column but
 // the target and the ignored ones. A name that is not in the header is an error, never skipped.
-std::vector<std::size_t> select_columns(const std::vector<std::string>& header, const CsvOptions& options,
-                                        long target, const std::string& source) {
+std::vector<std::size_t> select_columns(const std::vector<std::string>& header, const CsvOptions& options, long target,
+                                        const std::string& source) {
   auto column_of = [&](const std::string& name, const char* option) {
     const auto it = std::find(header.begin(), header.end(), name);
     if (it == header.end()) {
-      throw DataError(source + ":1: " + option + ": no column " + in_quotes(name) + "; the header has: " + join(header));
+      throw DataError(source + ":1: " + option + ": no column " + in_quotes(name) +
+                      "; the header has: " + join(header));
     }
     return static_cast<std::size_t>(it - header.begin());
   };
@@ -67,7 +68,8 @@ std::vector<std::size_t> select_columns(const std::vector<std::string>& header, 
   std::vector<std::size_t> chosen;
   for (const auto& name : options.features) {
     const std::size_t c = column_of(name, "--features");
-    if (static_cast<long>(c) == target) throw DataError(source + ":1: --features " + name + ": that is the target column");
+    if (static_cast<long>(c) == target)
+      throw DataError(source + ":1: --features " + name + ": that is the target column");
     if (std::find(options.ignore.begin(), options.ignore.end(), name) != options.ignore.end()) {
       throw DataError(source + ":1: column " + in_quotes(name) + " is both in --features and in --ignore");
     }
@@ -142,8 +144,8 @@ struct ColumnScan {
 bool decide_text(const ColumnScan& scan, const std::string& name, bool forced, const std::string& source) {
   if (forced) return true;
   if (scan.texts == 0) return false;
-  const std::string where = source + ":" + std::to_string(scan.first_text_line) + ":" +
-                            std::to_string(scan.first_text_column) + ": ";
+  const std::string where =
+      source + ":" + std::to_string(scan.first_text_line) + ":" + std::to_string(scan.first_text_column) + ": ";
   if (scan.decimal_commas == scan.texts) {
     throw DataError(where + in_quotes(scan.first_text) + " in column " + in_quotes(name) +
                     " looks like a number with a decimal comma; Ember reads numbers with a decimal point (1.5)");
@@ -152,7 +154,8 @@ bool decide_text(const ColumnScan& scan, const std::string& name, bool forced, c
     throw DataError(where + "expected a number in column " + in_quotes(name) + ", found " + in_quotes(scan.first_text) +
                     " (" + std::to_string(scan.numbers) + " of its values are numbers, " + std::to_string(scan.texts) +
                     " are not); if it marks a missing value, write it as an empty field, NA or ?; to read the column "
-                    "as categories, give --categorical " + name);
+                    "as categories, give --categorical " +
+                    name);
   }
   return true;
 }
@@ -252,17 +255,19 @@ CsvTable parse_csv_table(const std::string& text, const std::string& source, con
   table.header = read_header(header_cursor, fields);
   if (table.header.size() == 1 && options.read_target) {
     const char guess = detect_separator(text);
-    const std::string hint = options.separator != 0 && guess != options.separator
-                                 ? "; the header looks separated by " + separator_name(guess) + " (--sep " +
-                                       (guess == '\t' ? std::string("tab") : std::string(1, guess)) + ")"
-                                 : "; if its columns are separated by another character, give it with --sep (e.g. --sep '|')";
+    const std::string hint =
+        options.separator != 0 && guess != options.separator
+            ? "; the header looks separated by " + separator_name(guess) + " (--sep " +
+                  (guess == '\t' ? std::string("tab") : std::string(1, guess)) + ")"
+            : "; if its columns are separated by another character, give it with --sep (e.g. --sep '|')";
     throw DataError(source + ":1:1: the header has a single column " + in_quotes(table.header[0]) + " when split at " +
                     separator_name(table.separator) + hint);
   }
   long target = -1;
   if (options.read_target) {
     target = static_cast<long>(resolve_target(table.header, options.target, source));
-    if (table.header.size() < 2) header_cursor.fail(1, "the header has only the target column; at least one feature column is needed");
+    if (table.header.size() < 2)
+      header_cursor.fail(1, "the header has only the target column; at least one feature column is needed");
     table.target_name = table.header[static_cast<std::size_t>(target)];
     table.target_char_column = fields[static_cast<std::size_t>(target)].column;
   }
@@ -270,7 +275,8 @@ CsvTable parse_csv_table(const std::string& text, const std::string& source, con
   std::vector<std::size_t> kept;
   for (const auto& name : options.keep) {
     const auto it = std::find(table.header.begin(), table.header.end(), name);
-    if (it == table.header.end()) throw DataError(source + ":1: --keep: no column " + in_quotes(name) + "; the header has: " + join(table.header));
+    if (it == table.header.end())
+      throw DataError(source + ":1: --keep: no column " + in_quotes(name) + "; the header has: " + join(table.header));
     kept.push_back(static_cast<std::size_t>(it - table.header.begin()));
     table.kept.push_back(CsvColumn{name, true, {}, {}, {}, 0});
   }
@@ -281,8 +287,9 @@ CsvTable parse_csv_table(const std::string& text, const std::string& source, con
     all_numbers = all_numbers && classify(header_cursor, field, name, value) == Kind::number;
   }
   if (all_numbers) {
-    table.warnings.push_back(source + ":1: every name in the header row is a number: the file may have no header row "
-                                      "(Ember reads line 1 as the column names, not as data)");
+    table.warnings.push_back(source +
+                             ":1: every name in the header row is a number: the file may have no header row "
+                             "(Ember reads line 1 as the column names, not as data)");
   }
 
   // Pass 1: which columns are text, and every row's label and line.
@@ -317,7 +324,8 @@ CsvTable parse_csv_table(const std::string& text, const std::string& source, con
   for (std::size_t k = 0; k < chosen.size(); ++k) {
     CsvColumn column;
     column.name = table.header[chosen[k]];
-    const bool forced = std::find(options.categorical.begin(), options.categorical.end(), column.name) != options.categorical.end();
+    const bool forced =
+        std::find(options.categorical.begin(), options.categorical.end(), column.name) != options.categorical.end();
     column.is_text = decide_text(scans[k], column.name, forced, source);
     table.columns.push_back(std::move(column));
   }
@@ -349,8 +357,9 @@ CsvTable parse_csv_table(const std::string& text, const std::string& source, con
 }
 
 std::string csv_field(const std::string& text, char separator) {
-  const bool plain = text.find_first_of(std::string("\"\r\n") + separator) == std::string::npos &&
-                     (text.empty() || (text.front() != ' ' && text.front() != '\t' && text.back() != ' ' && text.back() != '\t'));
+  const bool plain =
+      text.find_first_of(std::string("\"\r\n") + separator) == std::string::npos &&
+      (text.empty() || (text.front() != ' ' && text.front() != '\t' && text.back() != ' ' && text.back() != '\t'));
   if (plain) return text;
   std::string quoted = "\"";
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);

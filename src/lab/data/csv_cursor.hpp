@@ -69,9 +69,7 @@ class CsvCursor {
   }
 
  private:
-  bool at_field_end(std::size_t p) const {
-    return p >= text_.size() || text_[p] == separator_ || text_[p] == '\n';
-  }
+  bool at_field_end(std::size_t p) const { return p >= text_.size() || text_[p] == separator_ || text_[p] == '\n'; }
 
   void read_field(Field& field) {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t') && text_[pos_] != separator_) ++pos_;
@@ -111,7 +109,8 @@ class CsvCursor {
     ++p;  // the closing quote
     while (p < text_.size() && (text_[p] == ' ' || text_[p] == '\t' || text_[p] == '\r') && text_[p] != separator_) ++p;
     if (!at_field_end(p)) {
-      fail(static_cast<int>(p - line_begin_) + 1, "expected " + separator_name(separator_) + " after the closing quote");
+      fail(static_cast<int>(p - line_begin_) + 1,
+           "expected " + separator_name(separator_) + " after the closing quote");
     }
     pos_ = p;
   }

@@ -38,8 +38,9 @@ std::vector<Index> all_rows(Index n) {
 void check_target(const CsvTable& table, const Dataset& data, bool all_numbers, bool integers) {
   const std::string where = table.source + ":1:" + std::to_string(table.target_char_column) + ": the target column " +
                             in_quotes(table.target_name);
-  const std::string advice = "; Ember trains classifiers: name the label column with --target NAME (the header has "
-                             "these columns), or give --allow-many-classes to use each value as a class";
+  const std::string advice =
+      "; Ember trains classifiers: name the label column with --target NAME (the header has "
+      "these columns), or give --allow-many-classes to use each value as a class";
   if (all_numbers && !integers) {
     std::size_t example = 0;
     long long unused = 0;
@@ -60,7 +61,8 @@ void check_target(const CsvTable& table, const Dataset& data, bool all_numbers, 
 
 std::string missing_label(const CsvTable& table, std::size_t row) {
   return table.source + ":" + std::to_string(table.lines[row]) + ":" + std::to_string(table.label_columns[row]) +
-         ": missing label (" + (table.labels[row].empty() ? std::string("an empty field") : in_quotes(table.labels[row])) +
+         ": missing label (" +
+         (table.labels[row].empty() ? std::string("an empty field") : in_quotes(table.labels[row])) +
          ") in the target column " + in_quotes(table.target_name) + "; --missing drop leaves out such rows";
 }
 
@@ -136,7 +138,8 @@ std::vector<std::string> Encoding::text_columns() const {
 
 Encoding numeric_encoding(const std::vector<std::string>& names) {
   Encoding encoding;
-  for (const auto& name : names) encoding.columns.push_back({name, false, {}, std::numeric_limits<float>::quiet_NaN(), ""});
+  for (const auto& name : names)
+    encoding.columns.push_back({name, false, {}, std::numeric_limits<float>::quiet_NaN(), ""});
   return encoding;
 }
 
@@ -165,7 +168,9 @@ Encoding fit_encoding(const CsvTable& table, const std::vector<Index>& train_row
         const float value = column.numbers[static_cast<std::size_t>(r)];
         if (!std::isnan(value)) sum += value, ++n;
       }
-      if (n == 0) throw DataError(table.source + ": column " + in_quotes(column.name) + " has no value in the training split to take a mean of");
+      if (n == 0)
+        throw DataError(table.source + ": column " + in_quotes(column.name) +
+                        " has no value in the training split to take a mean of");
       c.fill = static_cast<float>(sum / static_cast<double>(n));
     }
     if (column.is_text && c.categories.empty()) {
@@ -222,8 +227,8 @@ Matrix encode_features(const Encoding& encoding, const CsvTable& table, const st
       for (std::size_t i = 0; i < rows.size(); ++i) {
         const std::string& value = column.texts[static_cast<std::size_t>(rows[i])];
         if (!value.empty()) {
-          throw DataError(table.where(rows[i], static_cast<int>(c)) + "expected a number in column " + in_quotes(e.name) +
-                          " (the model reads it as numbers), found " + in_quotes(value));
+          throw DataError(table.where(rows[i], static_cast<int>(c)) + "expected a number in column " +
+                          in_quotes(e.name) + " (the model reads it as numbers), found " + in_quotes(value));
         }
       }
     }
@@ -266,13 +271,15 @@ std::vector<std::string> identifier_warnings(const CsvTable& table) {
     if (column.is_text) {
       distinct = std::set<std::string>(column.texts.begin(), column.texts.end()).size() == column.texts.size();
     } else {
-      const bool integers = std::all_of(column.numbers.begin(), column.numbers.end(),
-                                        [](float v) { return v == std::floor(v); });
-      distinct = integers && std::set<float>(column.numbers.begin(), column.numbers.end()).size() == column.numbers.size();
+      const bool integers =
+          std::all_of(column.numbers.begin(), column.numbers.end(), [](float v) { return v == std::floor(v); });
+      distinct =
+          integers && std::set<float>(column.numbers.begin(), column.numbers.end()).size() == column.numbers.size();
     }
     if (distinct) {
       warnings.push_back(table.source + ": column " + in_quotes(column.name) + " looks like an identifier (all " +
-                         std::to_string(table.rows()) + " values are distinct " + (column.is_text ? "texts" : "integers") +
+                         std::to_string(table.rows()) + " values are distinct " +
+                         (column.is_text ? "texts" : "integers") +
                          ") but is used as a feature; leave it out with --ignore " + column.name);
     }
   }

@@ -18,8 +18,9 @@ void require(bool ok, const std::string& generator, const std::string& message) 
 
 void check_common(const std::string& generator, Index samples, int classes, double noise) {
   require(classes >= 2, generator, "needs at least 2 classes, got " + std::to_string(classes));
-  require(samples >= classes, generator, "needs at least one sample per class: " + std::to_string(samples) +
-                                             " samples for " + std::to_string(classes) + " classes");
+  require(samples >= classes, generator,
+          "needs at least one sample per class: " + std::to_string(samples) + " samples for " +
+              std::to_string(classes) + " classes");
   require(noise >= 0.0 && std::isfinite(noise), generator, "noise must be >= 0, got " + format_fixed(noise, 6));
 }
 
@@ -35,9 +36,7 @@ Dataset make_empty(const std::string& name, Index samples, Index features, int c
 }
 
 // Samples in class c when N samples are dealt to C classes: N / C each, the remainder to the first.
-Index class_size(Index samples, int classes, int c) {
-  return samples / classes + (c < samples % classes ? 1 : 0);
-}
+Index class_size(Index samples, int classes, int c) { return samples / classes + (c < samples % classes ? 1 : 0); }
 
 // numpy.linspace(start, stop, n)[i], endpoint included.
 double linspace(double start, double stop, Index n, Index i) {

@@ -110,8 +110,8 @@ IdxImages read_idx_images(const std::string& path) {
     throw DataError(path + ": implausible dimensions " + std::to_string(images.count) + " x " +
                     std::to_string(images.rows) + " x " + std::to_string(images.cols));
   }
-  const std::string shape = std::to_string(images.count) + " x " + std::to_string(images.rows) + " x " +
-                            std::to_string(images.cols);
+  const std::string shape =
+      std::to_string(images.count) + " x " + std::to_string(images.rows) + " x " + std::to_string(images.cols);
   images.pixels = read_payload(file, images.count * images.rows * images.cols, shape);
   return images;
 }
@@ -153,8 +153,8 @@ Dataset fashion_mnist(const std::string& data_dir, bool train) {
   const std::string labels_path = find_idx_file(dir, prefix + "-labels-idx1-ubyte");
   const std::vector<std::uint8_t> labels = read_idx_labels(labels_path);
   if (static_cast<Index>(labels.size()) != images.count) {
-    throw DataError(labels_path + ": " + std::to_string(labels.size()) + " labels for " +
-                    std::to_string(images.count) + " images");
+    throw DataError(labels_path + ": " + std::to_string(labels.size()) + " labels for " + std::to_string(images.count) +
+                    " images");
   }
   Dataset data;
   data.name = "fashion_mnist";
@@ -170,7 +170,8 @@ Dataset fashion_mnist(const std::string& data_dir, bool train) {
     }
   }
   for (Index r = 0; r < images.rows; ++r) {
-    for (Index c = 0; c < images.cols; ++c) data.feature_names.push_back("pixel_" + std::to_string(r) + "_" + std::to_string(c));
+    for (Index c = 0; c < images.cols; ++c)
+      data.feature_names.push_back("pixel_" + std::to_string(r) + "_" + std::to_string(c));
   }
   return data;
 }

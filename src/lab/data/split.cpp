@@ -46,7 +46,8 @@ std::pair<std::vector<Index>, std::vector<Index>> stratified_split_rows(const st
     throw DataError(name + ": the test fraction must be in [0, 1), got " + format_fixed(test_fraction, 6));
   }
   std::vector<std::vector<Index>> rows_of(static_cast<std::size_t>(classes));
-  for (std::size_t i = 0; i < y.size(); ++i) rows_of.at(static_cast<std::size_t>(y[i])).push_back(static_cast<Index>(i));
+  for (std::size_t i = 0; i < y.size(); ++i)
+    rows_of.at(static_cast<std::size_t>(y[i])).push_back(static_cast<Index>(i));
   std::vector<Index> counts;
   for (const auto& rows : rows_of) counts.push_back(static_cast<Index>(rows.size()));
   const std::vector<Index> quota = test_quotas(counts, test_fraction);
@@ -58,7 +59,8 @@ std::pair<std::vector<Index>, std::vector<Index>> stratified_split_rows(const st
     test.insert(test.end(), rows.begin(), rows.begin() + quota[c]);
     train.insert(train.end(), rows.begin() + quota[c], rows.end());
   }
-  if (train.empty()) throw DataError(name + ": a test fraction of " + format_fixed(test_fraction, 6) + " leaves no training data");
+  if (train.empty())
+    throw DataError(name + ": a test fraction of " + format_fixed(test_fraction, 6) + " leaves no training data");
   // Back to file order, so --no-shuffle batches follow the file as PyTorch's would.
   std::sort(train.begin(), train.end());
   std::sort(test.begin(), test.end());

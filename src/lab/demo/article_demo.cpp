@@ -19,8 +19,8 @@
 #include "article_demo_sections.hpp"
 #include "ember/core/engine/activation_ops.hpp"
 #include "ember/core/engine/format.hpp"
-#include "ember/core/nn/activation_modules.hpp"
 #include "ember/core/engine/ops.hpp"
+#include "ember/core/nn/activation_modules.hpp"
 #include "ember/lab/text/tensor_print.hpp"
 
 namespace ember {
@@ -45,7 +45,8 @@ double round4(double v) { return std::stod(format_fixed(v, 4)); }
 // "[0.0064, 0.0000, 0.0471, 0.9465]"
 std::string list4(const std::vector<double>& values) {
   std::string text = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + format_fixed(values[i] == 0 ? 0.0 : values[i], 4);  // no "-0.0000"
+  for (std::size_t i = 0; i < values.size(); ++i)
+    text += (i ? ", " : "") + format_fixed(values[i] == 0 ? 0.0 : values[i], 4);  // no "-0.0000"
   return text + "]";
 }
 
@@ -103,7 +104,8 @@ std::string verdict(const std::vector<double>& values, const std::string& ours, 
   const std::string rounding = rounding_note(values);
   if (!rounding.empty()) {
     return (ours == article ? "matches the article only by rounding: "
-                            : "right values, printed `" + article + "` in the article; ") + rounding;
+                            : "right values, printed `" + article + "` in the article; ") +
+           rounding;
   }
   if (ours == article) return "matches the article";
   // PyTorch writes whole numbers as "1." once every value shown is whole: "1.0000" never appears then.
@@ -113,8 +115,8 @@ std::string verdict(const std::vector<double>& values, const std::string& ours, 
            "` is not what print() shows";
   }
   if (without_spaces(ours) == without_spaces(article)) {
-    return "values match the article; spacing differs: " + spacing_note + "\n      (the article shows `" +
-           article + "`)";
+    return "values match the article; spacing differs: " + spacing_note + "\n      (the article shows `" + article +
+           "`)";
   }
   return "matches the article's values, printed differently there: `" + article + "`";
 }

@@ -11,9 +11,9 @@
 #include "article_demo_sections.hpp"
 #include "ember/core/engine/activation_ops.hpp"
 #include "ember/core/engine/format.hpp"
+#include "ember/core/engine/ops.hpp"
 #include "ember/core/nn/loss.hpp"
 #include "ember/core/nn/optim.hpp"
-#include "ember/core/engine/ops.hpp"
 #include "ember/lab/text/tensor_print.hpp"
 
 namespace ember::demo {
@@ -21,15 +21,15 @@ namespace ember::demo {
 namespace {
 
 constexpr int kClasses = 5;
-constexpr int kSteps = 200;      // full-batch Adam steps per run
-constexpr int kReportEvery = 25;  // a table row every this many steps
+constexpr int kSteps = 200;             // full-batch Adam steps per run
+constexpr int kReportEvery = 25;        // a table row every this many steps
 constexpr double kLearningRate = 1e-3;  // Adam's default, as in torch.optim.Adam
 
 // A small separable training set: `n` points in 10 dimensions, class k = i mod 5 centred at 3·e_k
 // (unit vector k) with Gaussian noise of std 0.5 per coordinate: centres 4.2 apart, ≈ 8.5 noise stds.
 struct Blobs {
-  Tensor x;               // [n, 10]
-  std::vector<int> y;     // n class indices
+  Tensor x;            // [n, 10]
+  std::vector<int> y;  // n class indices
 };
 Blobs separable_blobs(Index n, Generator& gen) {
   Matrix x(n, 10);
@@ -101,7 +101,8 @@ void show_faults(std::ostream& out, nn::MyModel& binary_model, nn::MyModel& mult
   nn::MyModel softmax_twice(10, kClasses, gen), from_logits(10, kClasses, gen);
   softmax_twice.load_state_dict(multi_model.state_dict());  // both runs start from multi_model's weights
   from_logits.load_state_dict(multi_model.state_dict());
-  out << "    Two runs from multi_model's weights, " << kSteps << " full-batch Adam steps (lr " << format_general(kLearningRate, 6)
+  out << "    Two runs from multi_model's weights, " << kSteps << " full-batch Adam steps (lr "
+      << format_general(kLearningRate, 6)
       << ") on 100\n    separable points in 5 clusters. Ember warns about the first on stderr, once: intended.\n";
   const std::vector<double> twice = train(softmax_twice, data, true);
   const std::vector<double> once = train(from_logits, data, false);
@@ -116,8 +117,8 @@ void show_faults(std::ostream& out, nn::MyModel& binary_model, nn::MyModel& mult
                   format_fixed(once[at], 4).c_str());
     out << row;
   }
-  out << "final loss, softmax fed to CrossEntropyLoss: " << format_fixed(twice.back(), 4) << " (bound " << format_fixed(bound, 4)
-      << ": it plateaus above)\n"
+  out << "final loss, softmax fed to CrossEntropyLoss: " << format_fixed(twice.back(), 4) << " (bound "
+      << format_fixed(bound, 4) << ": it plateaus above)\n"
       << "final loss, logits fed to CrossEntropyLoss: " << format_fixed(once.back(), 4) << " (heading to 0)\n"
       << "The fix: give the loss the logits (Ember's MyModel::logits; in PyTorch, return fc3's output\n"
          "and apply softmax only to read probabilities).\n";

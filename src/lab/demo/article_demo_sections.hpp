@@ -6,8 +6,8 @@
 #include <iosfwd>
 #include <string>
 
-#include "ember/core/nn/mymodel.hpp"
 #include "ember/core/engine/tensor.hpp"
+#include "ember/core/nn/mymodel.hpp"
 
 namespace ember::demo {
 

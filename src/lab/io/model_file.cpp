@@ -105,7 +105,8 @@ Encoding encoding_from_json(const json& value) {
     if (c.one_hot) c.categories = column.at("one_hot").get<std::vector<std::string>>();
     if (column.contains("fill") && c.one_hot) c.fill_category = column.at("fill").get<std::string>();
     if (column.contains("fill") && !c.one_hot) c.fill = column.at("fill").get<float>();
-    if (!std::is_sorted(c.categories.begin(), c.categories.end())) throw std::invalid_argument("categories are not sorted");
+    if (!std::is_sorted(c.categories.begin(), c.categories.end()))
+      throw std::invalid_argument("categories are not sorted");
     encoding.columns.push_back(std::move(c));
   }
   return encoding;
@@ -161,7 +162,8 @@ LoadedModel load_model(const std::string& path, const std::string& activation) {
     const StoredTensor& w = file.tensors.at(prefix + ".weight");
     const StoredTensor& b = file.tensors.at(prefix + ".bias");
     if (w.shape.size() != 2) fail(path, "\"" + prefix + ".weight\" must be 2-D [out, in]");
-    if (b.shape.size() != 1 || b.shape[0] != w.shape[0]) fail(path, "\"" + prefix + ".bias\" must be [" + std::to_string(w.shape[0]) + "]");
+    if (b.shape.size() != 1 || b.shape[0] != w.shape[0])
+      fail(path, "\"" + prefix + ".bias\" must be [" + std::to_string(w.shape[0]) + "]");
     if (k == 1) sizes.push_back(w.shape[1]);
     else if (w.shape[1] != sizes.back()) {
       fail(path, "\"" + prefix + ".weight\" takes " + std::to_string(w.shape[1]) + " inputs but fc" +
@@ -174,7 +176,9 @@ LoadedModel load_model(const std::string& path, const std::string& activation) {
   loaded.activation_recorded = recorded != file.metadata.end();
   const std::string act = loaded.activation_recorded ? recorded->second : activation;
   if (act.empty()) {
-    fail(path, "the file does not record its activation (a model saved by PyTorch?); name it with --activation, e.g. --activation relu");
+    fail(path,
+         "the file does not record its activation (a model saved by PyTorch?); name it with --activation, "
+         "e.g. --activation relu");
   }
   const std::vector<Index> hidden(sizes.begin() + 1, sizes.end() - 1);
   Generator unused(0);  // the weights are overwritten from the file just below
@@ -195,7 +199,8 @@ LoadedModel load_model(const std::string& path, const std::string& activation) {
                      (not_finite == 1 ? " value that is not a finite number" : " values that are not finite numbers") +
                      " (NaN or infinity); the model cannot predict");
     }
-    const Shape shape = stored.shape.size() == 2 ? Shape::matrix(value.rows(), value.cols()) : Shape::vector(value.cols());
+    const Shape shape =
+        stored.shape.size() == 2 ? Shape::matrix(value.rows(), value.cols()) : Shape::vector(value.cols());
     state.emplace(name, Tensor(std::move(value), shape));
   }
   loaded.model->load_state_dict(state);
@@ -217,17 +222,19 @@ LoadedModel load_model(const std::string& path, const std::string& activation) {
   }
   const std::size_t d = static_cast<std::size_t>(sizes.front());
   if (!info.encoding.empty() && static_cast<std::size_t>(info.encoding.inputs()) != d) {
-    fail(path, "metadata \"ember.columns\" encodes " + std::to_string(info.encoding.inputs()) + " inputs for a model of " +
-                   std::to_string(d));
+    fail(path, "metadata \"ember.columns\" encodes " + std::to_string(info.encoding.inputs()) +
+                   " inputs for a model of " + std::to_string(d));
   }
   if ((!info.mean.empty() && info.mean.size() != d) || info.mean.size() != info.stddev.size()) {
     fail(path, "standardization has " + std::to_string(info.mean.size()) + " means and " +
                    std::to_string(info.stddev.size()) + " deviations for " + std::to_string(d) + " inputs");
   }
-  if (!info.feature_names.empty() && info.feature_names.size() != d) fail(path, "feature names do not match the input size");
+  if (!info.feature_names.empty() && info.feature_names.size() != d)
+    fail(path, "feature names do not match the input size");
   // One name per class: a one-output (sigmoid) model has two classes. More names than outputs would
   // let `ember eval` score labels the model cannot predict.
-  const std::size_t classes = loaded.model->num_classes() == 1 ? 2 : static_cast<std::size_t>(loaded.model->num_classes());
+  const std::size_t classes =
+      loaded.model->num_classes() == 1 ? 2 : static_cast<std::size_t>(loaded.model->num_classes());
   if (!info.class_names.empty() && info.class_names.size() != classes) {
     fail(path, "metadata \"ember.class_names\" has " + std::to_string(info.class_names.size()) + " names for " +
                    std::to_string(classes) + " classes");
@@ -236,8 +243,8 @@ LoadedModel load_model(const std::string& path, const std::string& activation) {
   // stores a 0), else every standardized input would be infinite or NaN.
   for (std::size_t j = 0; j < info.mean.size(); ++j) {
     if (!std::isfinite(info.mean[j]) || !std::isfinite(info.stddev[j]) || !(info.stddev[j] > 0)) {
-      fail(path, "standardization of input " + std::to_string(j) + " is not usable (mean " + format_fixed(info.mean[j], 6) +
-                     ", std " + format_fixed(info.stddev[j], 6) + ")");
+      fail(path, "standardization of input " + std::to_string(j) + " is not usable (mean " +
+                     format_fixed(info.mean[j], 6) + ", std " + format_fixed(info.stddev[j], 6) + ")");
     }
   }
   return loaded;

@@ -173,8 +173,7 @@ void check_coverage(const std::string& path, std::vector<Entry> entries, std::ui
   }
 }
 
-void read_at(std::ifstream& in, const std::string& path, std::uint64_t offset, char* destination,
-             std::uint64_t bytes) {
+void read_at(std::ifstream& in, const std::string& path, std::uint64_t offset, char* destination, std::uint64_t bytes) {
   in.seekg(static_cast<std::streamoff>(offset));
   in.read(destination, static_cast<std::streamsize>(bytes));
   if (!in || static_cast<std::uint64_t>(in.gcount()) != bytes) fail(path, "read error");
@@ -269,8 +268,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
     StoredTensor& tensor = file.tensors[entry.name];
     tensor.shape = entry.shape;
     tensor.data.resize((entry.end - entry.begin) / sizeof(float));
-    read_at(in, path, data_start + entry.begin, reinterpret_cast<char*>(tensor.data.data()),
-            entry.end - entry.begin);
+    read_at(in, path, data_start + entry.begin, reinterpret_cast<char*>(tensor.data.data()), entry.end - entry.begin);
   }
   return file;
 }

@@ -46,7 +46,8 @@ void Diagnostics::observe(std::size_t layer, const Matrix& z) {
 }
 
 void Diagnostics::on_step(const Step&) {
-  for (std::size_t k = 0; k < model_.layers().size(); ++k) grad_norm_sum_[k] += model_.layers()[k]->weight().grad().norm();
+  for (std::size_t k = 0; k < model_.layers().size(); ++k)
+    grad_norm_sum_[k] += model_.layers()[k]->weight().grad().norm();
   ++batches_;
 }
 

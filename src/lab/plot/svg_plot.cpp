@@ -23,7 +23,7 @@ constexpr std::size_t kColours = sizeof kPalette / sizeof kPalette[0];
 // When the palette repeats, the dash pattern tells the series apart.
 constexpr const char* kDashes[] = {"", "8 4", "2 3", "10 3 2 3"};
 
-constexpr double kFontSize = 12;     // legend and axis labels
+constexpr double kFontSize = 12;  // legend and axis labels
 constexpr double kTickFontSize = 11;
 constexpr double kTitleFontSize = 15;
 constexpr const char* kFontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif";
@@ -279,8 +279,8 @@ std::string figure_svg(const std::string& title, const std::vector<Panel>& panel
   open_document(out, per_row * panel_width, title_height + rows * panel_height);
   if (!title.empty()) {
     out << "<text class=\"figure-title\" x=\"" << px(per_row * panel_width / 2)
-        << "\" y=\"28\" text-anchor=\"middle\" font-size=\"" << format_general(kTitleFontSize + 3, 6) << "\" font-weight=\"bold\">"
-        << xml_escape(title) << "</text>\n";
+        << "\" y=\"28\" text-anchor=\"middle\" font-size=\"" << format_general(kTitleFontSize + 3, 6)
+        << "\" font-weight=\"bold\">" << xml_escape(title) << "</text>\n";
   }
   for (std::size_t i = 0; i < panels.size(); ++i) {
     draw_chart(out, panels[i], (i % per_row) * panel_width, title_height + (i / per_row) * panel_height, panel_width,

@@ -44,7 +44,7 @@ double accuracy_of(const EpochStats& e, bool has_test) { return has_test ? e.tes
 int epoch_reaching(const CompareRun& run, const CompareConfig& config, double accuracy_target, bool has_test) {
   for (const StudyEpoch& e : run.epochs) {
     const bool reached = !std::isnan(config.target_loss) ? e.train_loss <= config.target_loss
-                                                          : accuracy_of(e, has_test) >= accuracy_target;
+                                                         : accuracy_of(e, has_test) >= accuracy_target;
     if (reached) return e.epoch;
   }
   return -1;
@@ -142,10 +142,12 @@ void validate(const CompareConfig& config) {
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(std::string("--activations: ") + e.what());
     }
-    const std::size_t first = static_cast<std::size_t>(std::find(specs.begin(), specs.end() - 1, specs.back()) - specs.begin());
+    const std::size_t first =
+        static_cast<std::size_t>(std::find(specs.begin(), specs.end() - 1, specs.back()) - specs.begin());
     if (first == i) continue;
-    throw std::invalid_argument("--activations: \"" + names[i] + "\" " +
-                                (names[first] == names[i] ? "is given twice" : "is the same activation as \"" + names[first] + "\""));
+    throw std::invalid_argument(
+        "--activations: \"" + names[i] + "\" " +
+        (names[first] == names[i] ? "is given twice" : "is the same activation as \"" + names[first] + "\""));
   }
   if (config.seeds < 1) throw std::invalid_argument("--seeds must be at least 1, got " + std::to_string(config.seeds));
   if (config.jobs < 1) throw std::invalid_argument("--jobs must be at least 1, got " + std::to_string(config.jobs));
@@ -158,7 +160,9 @@ CompareResult run_comparison(const Dataset& train, const Dataset& test, const Co
   result.config = config;
   result.has_test = test.size() > 0;
   for (Index count : class_counts(result.has_test ? test : train)) {
-    result.chance_accuracy = std::max(result.chance_accuracy, static_cast<double>(count) / static_cast<double>((result.has_test ? test : train).size()));
+    result.chance_accuracy =
+        std::max(result.chance_accuracy,
+                 static_cast<double>(count) / static_cast<double>((result.has_test ? test : train).size()));
   }
   const Index outputs = output_units(train.num_classes(), config.base.classes.value_or(-1));
   for (const std::string& activation : config.activations) {
@@ -215,16 +219,19 @@ Summary summarize(const CompareResult& result) {
     for (const std::string& activation : config.activations) {
       std::vector<double> finals;
       for (const CompareRun& run : result.runs)
-        if (run.activation == activation && !run.epochs.empty()) finals.push_back(accuracy_of(run.epochs.back(), result.has_test));
+        if (run.activation == activation && !run.epochs.empty())
+          finals.push_back(accuracy_of(run.epochs.back(), result.has_test));
       if (!finals.empty()) best = std::max(best, mean_of(finals));
     }
     accuracy_target = 0.95 * best;
-    summary.target_description = std::string(result.has_test ? "test" : "train") + " accuracy >= " +
-                                 format_fixed(accuracy_target, 3) + " (95% of the best final accuracy)";
+    summary.target_description = std::string(result.has_test ? "test" : "train") +
+                                 " accuracy >= " + format_fixed(accuracy_target, 3) +
+                                 " (95% of the best final accuracy)";
   } else if (!std::isnan(config.target_loss)) {
     summary.target_description = "train loss <= " + format_fixed(config.target_loss, 3);
   } else {
-    summary.target_description = std::string(result.has_test ? "test" : "train") + " accuracy >= " + format_fixed(accuracy_target, 3);
+    summary.target_description =
+        std::string(result.has_test ? "test" : "train") + " accuracy >= " + format_fixed(accuracy_target, 3);
   }
   summary.accuracy_target = std::isnan(config.target_loss) ? accuracy_target : NAN;
   for (const std::string& activation : config.activations) {
@@ -240,7 +247,10 @@ Summary summarize(const CompareResult& result) {
       train_acc.push_back(last.train_accuracy);
       if (result.has_test) test_acc.push_back(last.test_accuracy);
       const int reached = epoch_reaching(run, config, accuracy_target, result.has_test);
-      if (reached > 0) { reach.push_back(reached); ++row.seeds_reached; }
+      if (reached > 0) {
+        reach.push_back(reached);
+        ++row.seeds_reached;
+      }
       norm.push_back(first.grad_norm.front());
       ratio.push_back(first.grad_norm.back() > 0 ? first.grad_norm.front() / first.grad_norm.back() : NAN);
       dead.push_back(unit_weighted(last.dead_fraction, config.base.hidden));

@@ -36,7 +36,8 @@ std::string two(double v) { return fixed(v, 2); }
 bool saturates(const std::string& activation) { return activation == "sigmoid" || activation == "tanh"; }
 
 bool has_runs(const CompareResult& result, const std::string& activation) {
-  return std::any_of(result.runs.begin(), result.runs.end(), [&](const CompareRun& run) { return run.activation == activation; });
+  return std::any_of(result.runs.begin(), result.runs.end(),
+                     [&](const CompareRun& run) { return run.activation == activation; });
 }
 
 // Pads every column of a table of strings to its widest cell (counting UTF-8 characters).
@@ -66,7 +67,8 @@ std::string align(const std::vector<std::vector<std::string>>& rows) {
 }  // namespace
 
 std::string interrupted_note(const CompareResult& result) {
-  return "interrupted after " + std::to_string(result.runs.size()) + " of " + std::to_string(result.planned_runs) + " runs";
+  return "interrupted after " + std::to_string(result.runs.size()) + " of " + std::to_string(result.planned_runs) +
+         " runs";
 }
 
 std::vector<double> mean_curve(const CompareResult& result, const std::string& activation,
@@ -75,9 +77,15 @@ std::vector<double> mean_curve(const CompareResult& result, const std::string& a
   for (const CompareRun& run : result.runs) {
     if (run.activation != activation) continue;
     for (std::size_t e = 0; e < run.epochs.size(); ++e) {
-      if (sum.size() <= e) { sum.push_back(0); count.push_back(0); }
+      if (sum.size() <= e) {
+        sum.push_back(0);
+        count.push_back(0);
+      }
       const double v = figure(run.epochs[e]);
-      if (!std::isnan(v)) { sum[e] += v; count[e] += 1; }
+      if (!std::isnan(v)) {
+        sum[e] += v;
+        count[e] += 1;
+      }
     }
   }
   for (std::size_t e = 0; e < sum.size(); ++e) sum[e] = count[e] > 0 ? sum[e] / count[e] : NAN;
@@ -92,7 +100,8 @@ std::string summary_table(const Summary& summary, const CompareResult& result) {
   for (const ActivationSummary& r : summary.rows) {
     std::string reach = cell(r.epochs_to_target, r.seeds_reached, one);
     if (r.seeds_reached == 0) reach = "never";
-    else if (r.seeds_reached < r.seeds) reach += " (" + std::to_string(r.seeds_reached) + "/" + std::to_string(r.seeds) + " seeds)";
+    else if (r.seeds_reached < r.seeds)
+      reach += " (" + std::to_string(r.seeds_reached) + "/" + std::to_string(r.seeds) + " seeds)";
     rows.push_back({r.activation, cell(r.final_train_loss, seeds, four),
                     cell(result.has_test ? r.final_test_accuracy : r.final_train_accuracy, seeds, four), reach,
                     cell(r.first_layer_grad_norm, seeds, scientific), cell(r.grad_ratio, seeds, ratio),
@@ -111,31 +120,38 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
   // 1. Who converged first.
   std::vector<const ActivationSummary*> reached, never;
   for (const auto& r : summary.rows) (r.seeds_reached > 0 ? reached : never).push_back(&r);
-  std::sort(reached.begin(), reached.end(), [](auto* a, auto* b) { return a->epochs_to_target.mean < b->epochs_to_target.mean; });
+  std::sort(reached.begin(), reached.end(),
+            [](auto* a, auto* b) { return a->epochs_to_target.mean < b->epochs_to_target.mean; });
   if (!reached.empty()) {
     // Group ties: activations that reached the target in the same (mean) epoch are named together.
     std::vector<std::pair<double, std::vector<std::string>>> groups;
     for (const auto* r : reached) {
-      if (groups.empty() || groups.back().first != r->epochs_to_target.mean) groups.push_back({r->epochs_to_target.mean, {}});
+      if (groups.empty() || groups.back().first != r->epochs_to_target.mean)
+        groups.push_back({r->epochs_to_target.mean, {}});
       groups.back().second.push_back(r->activation);
     }
     auto names = [](const std::vector<std::string>& items) {
       std::string s;
-      for (std::size_t i = 0; i < items.size(); ++i) s += (i == 0 ? "" : (i + 1 == items.size() ? " and " : ", ")) + items[i];
+      for (std::size_t i = 0; i < items.size(); ++i)
+        s += (i == 0 ? "" : (i + 1 == items.size() ? " and " : ", ")) + items[i];
       return s;
     };
-    std::string s = names(groups.front().second) + " reached the target first (epoch " + fixed(groups.front().first, epoch_decimals) + ")";
+    std::string s = names(groups.front().second) + " reached the target first (epoch " +
+                    fixed(groups.front().first, epoch_decimals) + ")";
     for (std::size_t i = 1; i < groups.size(); ++i)
-      s += std::string(i + 1 == groups.size() ? " and " : ", ") + (i == 1 ? "then " : "") + names(groups[i].second) + " (" + fixed(groups[i].first, epoch_decimals) + ")";
+      s += std::string(i + 1 == groups.size() ? " and " : ", ") + (i == 1 ? "then " : "") + names(groups[i].second) +
+           " (" + fixed(groups[i].first, epoch_decimals) + ")";
     out.push_back(s + ".");
   }
   for (const auto* r : reached) {
     const double final_acc = result.has_test ? r->final_test_accuracy.mean : r->final_train_accuracy.mean;
     if (!std::isnan(summary.accuracy_target) && final_acc < summary.accuracy_target) {
-      out.push_back(r->activation + " reached the target but did not stay there: it ended at " + fixed(final_acc, 4) + ".");
+      out.push_back(r->activation + " reached the target but did not stay there: it ended at " + fixed(final_acc, 4) +
+                    ".");
     }
   }
-  for (const auto* r : never) out.push_back(r->activation + " never reached the target in " + std::to_string(epochs) + " epochs.");
+  for (const auto* r : never)
+    out.push_back(r->activation + " never reached the target in " + std::to_string(epochs) + " epochs.");
   // 2. Where the first layer's gradient vanished relative to the last layer's.
   std::vector<std::string> vanished, healthy;
   for (const auto& r : summary.rows) {
@@ -144,7 +160,8 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
   }
   auto join = [](const std::vector<std::string>& items) {
     std::string s;
-    for (std::size_t i = 0; i < items.size(); ++i) s += (i == 0 ? "" : (i + 1 == items.size() ? " and " : ", ")) + items[i];
+    for (std::size_t i = 0; i < items.size(); ++i)
+      s += (i == 0 ? "" : (i + 1 == items.size() ? " and " : ", ")) + items[i];
     return s;
   };
   if (!vanished.empty()) {
@@ -152,30 +169,40 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
                   " (first layer's weight-gradient norm over the last layer's, epoch 1)" +
                   (healthy.empty() ? "." : "; they stayed comparable for " + join(healthy) + "."));
   } else if (!healthy.empty()) {
-    out.push_back("No activation's gradient vanished: the first layer's gradient norm stayed within 10x of the last layer's (" + join(healthy) + ").");
+    out.push_back(
+        "No activation's gradient vanished: the first layer's gradient norm stayed within 10x of the last layer's (" +
+        join(healthy) + ").");
   }
   // 3. Dead and saturated units at the end.
   std::vector<std::string> dead, saturated;
   for (const auto& r : summary.rows) {
     if (r.dead_fraction.mean > 0) dead.push_back(r.activation + " " + percent(r.dead_fraction.mean));
-    if (saturates(r.activation) && r.saturated_fraction.mean > 0) saturated.push_back(r.activation + " " + percent(r.saturated_fraction.mean));
+    if (saturates(r.activation) && r.saturated_fraction.mean > 0)
+      saturated.push_back(r.activation + " " + percent(r.saturated_fraction.mean));
   }
-  out.push_back(dead.empty() ? "No hidden unit died (every unit had a non-zero derivative on some sample in the last epoch)."
-                             : "Dead units at the end (zero derivative on every training sample of the last epoch): " + join(dead) + ".");
-  if (!saturated.empty()) out.push_back("Saturated units at the end (derivative below 1% of its maximum on every sample): " + join(saturated) + ".");
+  out.push_back(
+      dead.empty()
+          ? "No hidden unit died (every unit had a non-zero derivative on some sample in the last epoch)."
+          : "Dead units at the end (zero derivative on every training sample of the last epoch): " + join(dead) + ".");
+  if (!saturated.empty())
+    out.push_back(
+        "Saturated units at the end (derivative below 1% of its maximum on every sample): " + join(saturated) + ".");
   // 4. The best final accuracy (every activation within 0.00005 of it is named), and whether any
   // activation learned much at all: against chance, a relative target says little.
   double best_acc = -1;
-  for (const auto& r : summary.rows) best_acc = std::max(best_acc, result.has_test ? r.final_test_accuracy.mean : r.final_train_accuracy.mean);
+  for (const auto& r : summary.rows)
+    best_acc = std::max(best_acc, result.has_test ? r.final_test_accuracy.mean : r.final_train_accuracy.mean);
   std::vector<std::string> best;
   for (const auto& r : summary.rows)
-    if ((result.has_test ? r.final_test_accuracy.mean : r.final_train_accuracy.mean) >= best_acc - 5e-5) best.push_back(r.activation);
+    if ((result.has_test ? r.final_test_accuracy.mean : r.final_train_accuracy.mean) >= best_acc - 5e-5)
+      best.push_back(r.activation);
   if (!best.empty()) {
-    out.push_back("Best final " + std::string(result.has_test ? "test" : "train") + " accuracy: " + join(best) + " (" + fixed(best_acc, 4) + ").");
+    out.push_back("Best final " + std::string(result.has_test ? "test" : "train") + " accuracy: " + join(best) + " (" +
+                  fixed(best_acc, 4) + ").");
   }
   if (best_acc >= 0 && best_acc < result.chance_accuracy + 0.1) {
-    out.push_back("No activation got far beyond chance (always guessing the largest class scores " + fixed(result.chance_accuracy, 4) +
-                  "): the epochs to target above compare failures.");
+    out.push_back("No activation got far beyond chance (always guessing the largest class scores " +
+                  fixed(result.chance_accuracy, 4) + "): the epochs to target above compare failures.");
   }
   return out;
 }
@@ -183,7 +210,9 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
 std::string comparison_csv(const CompareResult& result) {
   std::ostringstream csv;
   const auto number = [](double v) { return format_general(v, 9); };  // nine significant digits
-  const std::size_t layers = result.runs.empty() || result.runs.front().epochs.empty() ? 0 : result.runs.front().epochs.front().grad_norm.size();
+  const std::size_t layers = result.runs.empty() || result.runs.front().epochs.empty()
+                                 ? 0
+                                 : result.runs.front().epochs.front().grad_norm.size();
   csv << "activation,seed,epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds";
   for (std::size_t k = 1; k <= layers; ++k) csv << ",grad_norm_fc" << k;
   for (std::size_t k = 1; k + 1 <= layers; ++k) csv << ",dead_h" << k;
@@ -191,7 +220,8 @@ std::string comparison_csv(const CompareResult& result) {
   csv << "\n";
   for (const CompareRun& run : result.runs) {
     for (const StudyEpoch& e : run.epochs) {
-      csv << run.activation << ',' << run.seed << ',' << e.epoch << ',' << number(e.train_loss) << ',' << number(e.train_accuracy) << ',';
+      csv << run.activation << ',' << run.seed << ',' << e.epoch << ',' << number(e.train_loss) << ','
+          << number(e.train_accuracy) << ',';
       if (!std::isnan(e.test_loss)) csv << number(e.test_loss) << ',' << number(e.test_accuracy);
       else csv << ',';
       csv << ',' << number(e.seconds);
@@ -210,9 +240,15 @@ std::vector<double> dead_curve(const CompareResult& result, const std::string& a
   for (const CompareRun& run : result.runs) {
     if (run.activation != activation) continue;
     for (std::size_t e = 0; e < run.epochs.size(); ++e) {
-      if (sum.size() <= e) { sum.push_back(0); count.push_back(0); }
+      if (sum.size() <= e) {
+        sum.push_back(0);
+        count.push_back(0);
+      }
       const double v = unit_weighted(run.epochs[e].dead_fraction, result.config.base.hidden);
-      if (!std::isnan(v)) { sum[e] += v; count[e] += 1; }
+      if (!std::isnan(v)) {
+        sum[e] += v;
+        count[e] += 1;
+      }
     }
   }
   for (std::size_t e = 0; e < sum.size(); ++e) sum[e] = count[e] > 0 ? sum[e] / count[e] : NAN;
@@ -220,13 +256,20 @@ std::vector<double> dead_curve(const CompareResult& result, const std::string& a
 }
 
 std::string comparison_svg(const CompareResult& result) {
-  struct Figure { const char* title; const char* y_label; bool log_y; double (*figure)(const StudyEpoch&); };
+  struct Figure {
+    const char* title;
+    const char* y_label;
+    bool log_y;
+    double (*figure)(const StudyEpoch&);
+  };
   const bool has_test = result.has_test;
   const Figure figures[] = {
       {"Training loss", "loss (log scale)", true, [](const StudyEpoch& e) { return e.train_loss; }},
       {has_test ? "Test accuracy" : "Training accuracy", "accuracy", false,
-       has_test ? +[](const StudyEpoch& e) { return e.test_accuracy; } : +[](const StudyEpoch& e) { return e.train_accuracy; }},
-      {"First-layer gradient norm", "mean ||dL/dW1|| (log scale)", true, [](const StudyEpoch& e) { return e.grad_norm.front(); }},
+       has_test ? +[](const StudyEpoch& e) { return e.test_accuracy; }
+                : +[](const StudyEpoch& e) { return e.train_accuracy; }},
+      {"First-layer gradient norm", "mean ||dL/dW1|| (log scale)", true,
+       [](const StudyEpoch& e) { return e.grad_norm.front(); }},
       {"Dead hidden units", "fraction of all hidden units", false, nullptr},
   };
   std::vector<plot::Panel> panels;
@@ -249,7 +292,8 @@ std::string comparison_svg(const CompareResult& result) {
   }
   std::string notes;
   if (result.config.seeds > 1) {
-    notes = result.interrupted ? "means of the seeds that finished" : "mean of " + std::to_string(result.config.seeds) + " seeds";
+    notes = result.interrupted ? "means of the seeds that finished"
+                               : "mean of " + std::to_string(result.config.seeds) + " seeds";
   }
   if (result.interrupted) notes += (notes.empty() ? "" : "; ") + interrupted_note(result);
   return plot::figure_svg("How the activations converge" + (notes.empty() ? "" : " (" + notes + ")"), panels, 2);

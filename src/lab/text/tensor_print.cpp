@@ -142,7 +142,10 @@ std::string to_string(const Tensor& tensor, const PrintOptions& options) {
     std::string pascal;
     bool upper = true;
     for (char ch : name) {
-      if (ch == '_') { upper = true; continue; }
+      if (ch == '_') {
+        upper = true;
+        continue;
+      }
       pascal += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(ch))) : ch;
       upper = false;
     }

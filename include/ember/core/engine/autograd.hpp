@@ -14,8 +14,7 @@ namespace ember {
 
 using BackwardFn = std::function<void(Node& out)>;
 
-Tensor make_op(const char* op, Matrix value, Shape shape, std::initializer_list<Tensor> inputs,
-               BackwardFn backward);
+Tensor make_op(const char* op, Matrix value, Shape shape, std::initializer_list<Tensor> inputs, BackwardFn backward);
 
 // Adds g into input's gradient, if that input wants one. g may be larger than the input when the
 // input was broadcast (a bias row over N rows): then it is first summed over the broadcast rows or

@@ -8,9 +8,9 @@
 
 namespace ember {
 
-std::string format_fixed(double value, int decimals);         // "%.*f": (0.25, 4) -> "0.2500"
-std::string format_scientific(double value, int decimals);    // "%.*e": (0.00123, 2) -> "1.23e-03"
-std::string format_general(double value, int significant);    // "%.*g": (0.1, 6) -> "0.1", (1e-7, 6) -> "1e-07"
+std::string format_fixed(double value, int decimals);       // "%.*f": (0.25, 4) -> "0.2500"
+std::string format_scientific(double value, int decimals);  // "%.*e": (0.00123, 2) -> "1.23e-03"
+std::string format_general(double value, int significant);  // "%.*g": (0.1, 6) -> "0.1", (1e-7, 6) -> "1e-07"
 
 // A float the way Python's repr shows it in PyTorch's module reprs (LeakyReLU(negative_slope=0.01)):
 // six significant digits, and ".0" after a whole number: 0.01 -> "0.01", 1 -> "1.0", 1e-7 -> "1e-07".

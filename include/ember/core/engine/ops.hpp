@@ -43,11 +43,11 @@ Tensor transpose(const Tensor& x);                // [R, C] -> [C, R]; a vector 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = Tensor());
 
 // ---- reductions (ops_reduce.cpp) ----
-Tensor sum(const Tensor& x);                                   // all elements -> scalar
+Tensor sum(const Tensor& x);  // all elements -> scalar
 Tensor sum(const Tensor& x, int dim, bool keepdim = false);
 Tensor mean(const Tensor& x);
 Tensor mean(const Tensor& x, int dim, bool keepdim = false);
-Tensor max(const Tensor& x, int dim, bool keepdim = false);    // the values; the gradient goes to the first maximum
-Tensor argmax(const Tensor& x, int dim, bool keepdim = false); // Int64 indices, no gradient
+Tensor max(const Tensor& x, int dim, bool keepdim = false);     // the values; the gradient goes to the first maximum
+Tensor argmax(const Tensor& x, int dim, bool keepdim = false);  // Int64 indices, no gradient
 
 }  // namespace ember

@@ -38,9 +38,7 @@ struct Shape {
 
   Index numel() const { return rows * cols; }
   std::string str() const;  // "[]", "[4]", "[2, 3]": PyTorch's torch.Size, in brackets
-  bool operator==(const Shape& other) const {
-    return rank == other.rank && rows == other.rows && cols == other.cols;
-  }
+  bool operator==(const Shape& other) const { return rank == other.rank && rows == other.rows && cols == other.cols; }
   bool operator!=(const Shape& other) const { return !(*this == other); }
 };
 
@@ -57,9 +55,9 @@ struct Node {
   Shape shape;
   DType dtype = DType::Float32;
   bool requires_grad = false;
-  const char* op = "leaf";                       // the op that made it, for errors and printing
-  std::vector<std::shared_ptr<Node>> parents;    // the inputs of that op
-  std::function<void(Node& self)> backward;      // adds self.grad's share into each parent's grad
+  const char* op = "leaf";                     // the op that made it, for errors and printing
+  std::vector<std::shared_ptr<Node>> parents;  // the inputs of that op
+  std::function<void(Node& self)> backward;    // adds self.grad's share into each parent's grad
 
   // Gradients accumulate (+=), as in PyTorch; resetting is explicit (zero_grad).
   // noalias(): g is made from other nodes (the output's grad, the inputs' values), never from this
@@ -116,8 +114,8 @@ class Tensor {
   // ---- values ----
   const Matrix& value() const { return node().value; }
   Matrix& mutable_value() { return node().value; }  // for optimizers and loaders: edits in place
-  Scalar item() const;                  // the single value of a one-element tensor
-  Scalar at(Index i) const;             // element i of a vector (or of a scalar, i = 0)
+  Scalar item() const;                              // the single value of a one-element tensor
+  Scalar at(Index i) const;                         // element i of a vector (or of a scalar, i = 0)
   Scalar at(Index row, Index col) const;
 
   // ---- gradients ----

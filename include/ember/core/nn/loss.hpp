@@ -21,7 +21,8 @@ Tensor nll_loss(const Tensor& log_probs, const std::vector<int>& target, const T
 // probabilities and targets of the same shape; each log clamped at −100 as PyTorch does.
 Tensor binary_cross_entropy(const Tensor& probabilities, const Tensor& target);
 // logits and targets of the same shape; optional pos_weight [C] weighting the positive term per column.
-Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target, const Tensor& pos_weight = Tensor());
+Tensor binary_cross_entropy_with_logits(const Tensor& logits, const Tensor& target,
+                                        const Tensor& pos_weight = Tensor());
 Tensor mse_loss(const Tensor& input, const Tensor& target);
 
 // True when every row is non-negative and sums to 1: what a softmax outputs, and a sign that a

@@ -52,7 +52,7 @@ class Module {
   void load_state_dict(const StateDict& state, bool strict = true);
 
   // ---- printing, as PyTorch's repr ----
-  virtual std::string type_name() const = 0;   // "Linear"
+  virtual std::string type_name() const = 0;             // "Linear"
   virtual std::string extra_repr() const { return ""; }  // "in_features=10, out_features=64, bias=True"
   std::string repr() const;
 

@@ -23,8 +23,8 @@ class MyModel : public Module {
           const std::vector<Index>& hidden = {64, 32}, InitScheme init = InitScheme::Default);
 
   Tensor forward(const Tensor& x) override;  // [N, D] -> probabilities [N, C]
-  Tensor logits(const Tensor& x);      // [N, D] -> logits [N, C]
-  Tensor head(const Tensor& logits);   // sigmoid or softmax(dim 1)
+  Tensor logits(const Tensor& x);            // [N, D] -> logits [N, C]
+  Tensor head(const Tensor& logits);         // sigmoid or softmax(dim 1)
 
   std::string type_name() const override { return "MyModel"; }
 

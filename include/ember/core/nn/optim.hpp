@@ -38,8 +38,9 @@ class SGD : public Optimizer {
 
 class Adam : public Optimizer {
  public:
-  Adam(std::vector<Tensor> params, Scalar lr = Scalar(1e-3), std::pair<Scalar, Scalar> betas = {Scalar(0.9), Scalar(0.999)},
-       Scalar eps = Scalar(1e-8), Scalar weight_decay = 0);
+  Adam(std::vector<Tensor> params, Scalar lr = Scalar(1e-3),
+       std::pair<Scalar, Scalar> betas = {Scalar(0.9), Scalar(0.999)}, Scalar eps = Scalar(1e-8),
+       Scalar weight_decay = 0);
   void step() override;
 
  protected:
@@ -56,8 +57,9 @@ class Adam : public Optimizer {
 
 class AdamW : public Adam {
  public:
-  AdamW(std::vector<Tensor> params, Scalar lr = Scalar(1e-3), std::pair<Scalar, Scalar> betas = {Scalar(0.9), Scalar(0.999)},
-        Scalar eps = Scalar(1e-8), Scalar weight_decay = Scalar(1e-2))
+  AdamW(std::vector<Tensor> params, Scalar lr = Scalar(1e-3),
+        std::pair<Scalar, Scalar> betas = {Scalar(0.9), Scalar(0.999)}, Scalar eps = Scalar(1e-8),
+        Scalar weight_decay = Scalar(1e-2))
       : Adam(std::move(params), lr, betas, eps, weight_decay, true) {}
 };
 

@@ -12,8 +12,8 @@ namespace ember {
 struct Evaluation {
   double loss = 0;
   double accuracy = 0;
-  Matrix probabilities;            // (N, outputs): the model's forward(), sigmoid or softmax
-  std::vector<int> predicted;      // (N) class indices
+  Matrix probabilities;        // (N, outputs): the model's forward(), sigmoid or softmax
+  std::vector<int> predicted;  // (N) class indices
 };
 
 // Class indices from outputs: p > 0.5 for one sigmoid column, the arg max of a softmax row otherwise.

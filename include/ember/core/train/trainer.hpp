@@ -53,11 +53,11 @@ struct EpochStats {
 // What an observer is shown after a batch's backward pass and before the optimizer's step: the
 // gradients are this batch's, and the weights are those that produced them.
 struct Step {
-  int epoch;            // 1-based
-  Index batch;          // 1-based, of `batches`
+  int epoch;    // 1-based
+  Index batch;  // 1-based, of `batches`
   Index batches;
-  Index rows;           // samples in this batch
-  const Tensor& loss;   // the batch's mean loss, its graph still in place
+  Index rows;          // samples in this batch
+  const Tensor& loss;  // the batch's mean loss, its graph still in place
 };
 
 // Everything that watches training attaches here. Each hook does nothing unless overridden; a hook
@@ -66,7 +66,7 @@ class FitObserver {
  public:
   virtual ~FitObserver() = default;
   virtual void on_step(const Step&) {}
-  virtual void on_epoch(const EpochStats&) {}  // after the epoch's figures are complete
+  virtual void on_epoch(const EpochStats&) {}   // after the epoch's figures are complete
   virtual bool should_stop() { return false; }  // asked after each batch: true ends the run there
 };
 

@@ -25,9 +25,9 @@ class DataOptionError : public DataError {
 
 struct DatasetInfo {
   std::string name;
-  Index samples;   // default size for generated datasets; the training set for fashion_mnist
+  Index samples;  // default size for generated datasets; the training set for fashion_mnist
   Index features;
-  int classes;     // default number of classes for spiral and blobs
+  int classes;  // default number of classes for spiral and blobs
   std::string source;
 };
 
@@ -36,41 +36,41 @@ std::vector<DatasetInfo> list_datasets();  // in the order `ember datasets` prin
 // -1 (or empty) means "not given": each dataset then uses its default. Giving an option a dataset
 // has no use for (--noise for iris, --samples for a CSV file) is a DataError, not silently ignored.
 struct DataOptions {
-  std::string dataset;   // --dataset: a built-in name
-  std::string path;      // --data: a CSV file (give this or dataset)
-  std::string target;    // --target: the CSV's label column, a name or 0-based index; empty: the last
-  Index samples = -1;    // generated: how many (moons 1000, spiral 300, ...); fashion_mnist: the first N
-  double noise = -1;     // generated: noise std (moons 0.1, circles 0.05, spiral 0.2, xor 0.1, blobs 1.0)
-  int classes = -1;      // spiral arms (3) and blobs clusters (3); elsewhere must match the data
+  std::string dataset;     // --dataset: a built-in name
+  std::string path;        // --data: a CSV file (give this or dataset)
+  std::string target;      // --target: the CSV's label column, a name or 0-based index; empty: the last
+  Index samples = -1;      // generated: how many (moons 1000, spiral 300, ...); fashion_mnist: the first N
+  double noise = -1;       // generated: noise std (moons 0.1, circles 0.05, spiral 0.2, xor 0.1, blobs 1.0)
+  int classes = -1;        // spiral arms (3) and blobs clusters (3); elsewhere must match the data
   std::uint64_t seed = 0;  // --seed: the generated points, then the split
-  std::string data_dir;  // --data-dir: Fashion-MNIST's folder (default /usr/share/datasets/fashion-mnist)
+  std::string data_dir;    // --data-dir: Fashion-MNIST's folder (default /usr/share/datasets/fashion-mnist)
   // CSV files only:
-  CsvOptions csv;        // --sep, --features, --ignore, --categorical (csv.target is `target` above)
-  MissingValues missing = MissingValues::error;           // --missing
-  UnknownCategories unknown = UnknownCategories::error;   // --unknown
-  bool allow_many_classes = false;                        // --allow-many-classes
+  CsvOptions csv;  // --sep, --features, --ignore, --categorical (csv.target is `target` above)
+  MissingValues missing = MissingValues::error;          // --missing
+  UnknownCategories unknown = UnknownCategories::error;  // --unknown
+  bool allow_many_classes = false;                       // --allow-many-classes
 };
 
 // How a training run's data was made, as the model file records it: enough for `ember eval` to
 // tell the very data from other data, and to draw the very same test rows again.
 struct DataRecord {
-  std::string dataset;          // a built-in name; empty for a CSV file
-  std::string path, sha256;     // a CSV file, and the SHA-256 of its bytes
-  Index samples = -1;           // generated datasets: the size, noise and classes used (defaults
-  double noise = -1;            //   filled in), so that "the same data" compares values, not
-  int classes = -1;             //   whether an option was typed
+  std::string dataset;       // a built-in name; empty for a CSV file
+  std::string path, sha256;  // a CSV file, and the SHA-256 of its bytes
+  Index samples = -1;        // generated datasets: the size, noise and classes used (defaults
+  double noise = -1;         //   filled in), so that "the same data" compares values, not
+  int classes = -1;          //   whether an option was typed
   std::uint64_t seed = 0;
   double test_split = 0.2;
-  Index rows = 0;               // rows used, after --missing drop
+  Index rows = 0;  // rows used, after --missing drop
 };
 
 // {train, test} with everything a model file needs to record about how they were made.
 struct PreparedSplit {
   Dataset train, test;
-  Encoding encoding;              // a CSV file's columns -> inputs; empty for a built-in dataset
+  Encoding encoding;  // a CSV file's columns -> inputs; empty for a built-in dataset
   DataRecord record;
-  std::string target_name;        // a CSV file's label column
-  Index dropped_rows = 0;         // --missing drop
+  std::string target_name;            // a CSV file's label column
+  Index dropped_rows = 0;             // --missing drop
   std::vector<std::string> warnings;  // for the user: identifier-like columns, a header of numbers
 };
 

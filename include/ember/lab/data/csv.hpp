@@ -45,17 +45,17 @@ struct CsvColumn {
 };
 
 struct CsvTable {
-  std::string source;                // the file's path (or a name for text in memory)
+  std::string source;  // the file's path (or a name for text in memory)
   char separator = ',';
-  std::vector<std::string> header;   // every column of the file
-  std::vector<CsvColumn> columns;    // the feature columns, in order
-  std::vector<CsvColumn> kept;       // CsvOptions::keep, as raw text (missing markers included)
-  std::string target_name;           // empty when the target was not read
-  std::vector<std::string> labels;   // the target column's text, one per row
-  std::vector<int> label_columns;    // where each row's label starts (1-based character column)
-  int target_char_column = 0;        // where the target's name stands in the header
-  std::vector<int> lines;            // the file line of each row
-  std::vector<std::string> warnings; // for the user: a header that looks like data
+  std::vector<std::string> header;    // every column of the file
+  std::vector<CsvColumn> columns;     // the feature columns, in order
+  std::vector<CsvColumn> kept;        // CsvOptions::keep, as raw text (missing markers included)
+  std::string target_name;            // empty when the target was not read
+  std::vector<std::string> labels;    // the target column's text, one per row
+  std::vector<int> label_columns;     // where each row's label starts (1-based character column)
+  int target_char_column = 0;         // where the target's name stands in the header
+  std::vector<int> lines;             // the file line of each row
+  std::vector<std::string> warnings;  // for the user: a header that looks like data
 
   Index rows() const { return static_cast<Index>(lines.size()); }
   // "file:line:column: " for row `row` of feature column `column` (or the target when column < 0).

@@ -27,11 +27,11 @@ std::string missing_label(const CsvTable& table, std::size_t row);
 
 // One CSV column's part of the model input.
 struct ColumnEncoding {
-  std::string name;                     // the CSV column
-  bool one_hot = false;                 // text: one input per category, 1 for the row's category
-  std::vector<std::string> categories;  // one_hot: sorted, from the training split
+  std::string name;                                      // the CSV column
+  bool one_hot = false;                                  // text: one input per category, 1 for the row's category
+  std::vector<std::string> categories;                   // one_hot: sorted, from the training split
   float fill = std::numeric_limits<float>::quiet_NaN();  // --missing mean: the training mean
-  std::string fill_category;            // --missing mean, one_hot: the most frequent category
+  std::string fill_category;                             // --missing mean, one_hot: the most frequent category
 };
 
 // What a category unseen in training becomes (--unknown): an error naming it, or all zeros.
@@ -42,8 +42,8 @@ struct Encoding {
   MissingValues missing = MissingValues::error;
 
   bool empty() const { return columns.empty(); }
-  Index inputs() const;                        // the model's input size
-  std::vector<std::string> input_names() const;  // "age", "color=red", ... one per input
+  Index inputs() const;                           // the model's input size
+  std::vector<std::string> input_names() const;   // "age", "color=red", ... one per input
   std::vector<std::string> column_names() const;  // the CSV columns read, in order
   std::vector<std::string> text_columns() const;  // the one-hot ones
 };

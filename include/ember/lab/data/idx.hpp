@@ -18,7 +18,7 @@ struct IdxImages {
   std::vector<std::uint8_t> pixels;  // (count, rows, cols), row-major, 0..255
 };
 
-IdxImages read_idx_images(const std::string& path);          // magic 0x00000803
+IdxImages read_idx_images(const std::string& path);                  // magic 0x00000803
 std::vector<std::uint8_t> read_idx_labels(const std::string& path);  // magic 0x00000801
 
 // Where Debian's dataset-fashion-mnist package puts the files.

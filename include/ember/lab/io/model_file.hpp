@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "ember/core/nn/mymodel.hpp"
 #include "ember/lab/data/builtin.hpp"
 #include "ember/lab/data/encoding.hpp"
-#include "ember/core/nn/mymodel.hpp"
 
 namespace ember {
 
@@ -23,9 +23,9 @@ struct ModelInfo {
   std::string target_name;                 // the label column's name in the training CSV, if any
   // How the training data was made (a file from before these fields, or PyTorch's, has none):
   bool data_recorded = false;
-  DataRecord data;                         // source (dataset, or CSV path and SHA-256), seed, test split
-  Encoding encoding;                       // a CSV's columns -> inputs; empty: feature_names are numbers
-  std::string ember_version;               // of the Ember that wrote the file
+  DataRecord data;            // source (dataset, or CSV path and SHA-256), seed, test split
+  Encoding encoding;          // a CSV's columns -> inputs; empty: feature_names are numbers
+  std::string ember_version;  // of the Ember that wrote the file
 };
 
 // The Ember version this library is (CMakeLists.txt's project version).

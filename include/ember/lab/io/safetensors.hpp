@@ -21,8 +21,8 @@ struct StoredTensor {
 };
 
 struct SafetensorsFile {
-  std::map<std::string, StoredTensor> tensors;        // name -> tensor, e.g. "fc1.weight"
-  std::map<std::string, std::string> metadata;        // "__metadata__": string -> string only
+  std::map<std::string, StoredTensor> tensors;  // name -> tensor, e.g. "fc1.weight"
+  std::map<std::string, std::string> metadata;  // "__metadata__": string -> string only
 };
 
 // Any problem with a model file: unreadable, malformed, or not writable. The message names the file,

@@ -41,8 +41,8 @@ class Diagnostics : public FitObserver {
 
   using UnitMask = Eigen::Array<bool, 1, Eigen::Dynamic>;
   nn::MyModel& model_;
-  Scalar saturation_threshold_;       // 1% of max f'
-  std::vector<int> hooks_;            // handles, on fc1 .. fc(K-1)
+  Scalar saturation_threshold_;        // 1% of max f'
+  std::vector<int> hooks_;             // handles, on fc1 .. fc(K-1)
   std::vector<double> grad_norm_sum_;  // this epoch's, per layer
   Index batches_ = 0;
   std::vector<UnitMask> alive_, unsaturated_;  // per hidden layer: f' > 0 / f' ≥ threshold on some sample

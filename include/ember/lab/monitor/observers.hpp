@@ -31,8 +31,12 @@ struct Callbacks : FitObserver {
   std::function<void(const EpochStats&)> epoch;
   const std::atomic<bool>* stop = nullptr;
 
-  void on_step(const Step& s) override { if (step) step(s); }
-  void on_epoch(const EpochStats& stats) override { if (epoch) epoch(stats); }
+  void on_step(const Step& s) override {
+    if (step) step(s);
+  }
+  void on_epoch(const EpochStats& stats) override {
+    if (epoch) epoch(stats);
+  }
   bool should_stop() override { return stop && stop->load(); }
 };
 

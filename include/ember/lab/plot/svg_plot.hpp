@@ -31,8 +31,8 @@ struct Panel {
 };
 
 // A standalone SVG document with one chart of width x height pixels.
-std::string line_chart_svg(const std::vector<Series>& series, const ChartOptions& options,
-                           double width = 640, double height = 400);
+std::string line_chart_svg(const std::vector<Series>& series, const ChartOptions& options, double width = 640,
+                           double height = 400);
 
 // Several charts in a grid of `columns` (side by side, then wrapping into rows), under one title.
 std::string figure_svg(const std::string& title, const std::vector<Panel>& panels, int columns = 2,

@@ -17,18 +17,18 @@ namespace ember {
 struct CompareConfig {
   TrainConfig base;  // everything but the activation
   std::vector<std::string> activations = {"sigmoid", "tanh", "relu", "leaky_relu"};
-  int seeds = 1;               // runs use seeds base.seed, base.seed + 1, ...
-  double target_loss = NAN;    // "epochs to target": first epoch with train loss <= this, or
+  int seeds = 1;                 // runs use seeds base.seed, base.seed + 1, ...
+  double target_loss = NAN;      // "epochs to target": first epoch with train loss <= this, or
   double target_accuracy = NAN;  // first epoch with test (else train) accuracy >= this; neither
-                               // given: 95% of the best final accuracy of any activation
-  int jobs = 1;                // runs trained at once, each on its own thread; the figures do not
-                               // depend on it (only the seconds, when runs share a core)
+                                 // given: 95% of the best final accuracy of any activation
+  int jobs = 1;                  // runs trained at once, each on its own thread; the figures do not
+                                 // depend on it (only the seconds, when runs share a core)
 };
 
 struct CompareRun {
   std::string activation;
   std::uint64_t seed = 0;
-  nn::StateDict initial_state;  // the weights it started from (identical across activations)
+  nn::StateDict initial_state;     // the weights it started from (identical across activations)
   std::vector<StudyEpoch> epochs;  // fit()'s figures with the diagnostics' (lab/monitor/diagnostics.hpp)
   double seconds = 0;
 };
@@ -65,16 +65,16 @@ struct ActivationSummary {
   Stat final_train_loss, final_test_accuracy, final_train_accuracy;
   Stat epochs_to_target;  // over the seeds that reached it
   int seeds_reached = 0, seeds = 0;
-  Stat first_layer_grad_norm;  // epoch 1
-  Stat grad_ratio;             // epoch 1: ‖dW₁‖ / ‖dW_K‖; well below 1 means vanishing gradients
+  Stat first_layer_grad_norm;              // epoch 1
+  Stat grad_ratio;                         // epoch 1: ‖dW₁‖ / ‖dW_K‖; well below 1 means vanishing gradients
   Stat dead_fraction, saturated_fraction;  // final epoch, over all hidden units
   Stat seconds;
 };
 
 struct Summary {
   std::vector<ActivationSummary> rows;  // the activations with at least one finished run
-  std::string target_description;  // e.g. "test accuracy >= 0.874 (95% of the best final)"
-  double accuracy_target = NAN;    // the accuracy target in force (NaN when the target is a loss)
+  std::string target_description;       // e.g. "test accuracy >= 0.874 (95% of the best final)"
+  double accuracy_target = NAN;         // the accuracy target in force (NaN when the target is a loss)
 };
 
 Summary summarize(const CompareResult& result);

@@ -72,7 +72,7 @@ std::string interrupted_note(const CompareResult& result) {
 }
 
 std::vector<double> mean_curve(const CompareResult& result, const std::string& activation,
-                               double (*figure)(const StudyEpoch&)) {
+                               const std::function<double(const StudyEpoch&)>& figure) {
   std::vector<double> sum, count;
   for (const CompareRun& run : result.runs) {
     if (run.activation != activation) continue;
@@ -236,23 +236,9 @@ std::string comparison_csv(const CompareResult& result) {
 
 // The dead fraction of all hidden units per epoch (layers weighted by size, as in the table), mean over seeds.
 std::vector<double> dead_curve(const CompareResult& result, const std::string& activation) {
-  std::vector<double> sum, count;
-  for (const CompareRun& run : result.runs) {
-    if (run.activation != activation) continue;
-    for (std::size_t e = 0; e < run.epochs.size(); ++e) {
-      if (sum.size() <= e) {
-        sum.push_back(0);
-        count.push_back(0);
-      }
-      const double v = unit_weighted(run.epochs[e].dead_fraction, result.config.base.hidden);
-      if (!std::isnan(v)) {
-        sum[e] += v;
-        count[e] += 1;
-      }
-    }
-  }
-  for (std::size_t e = 0; e < sum.size(); ++e) sum[e] = count[e] > 0 ? sum[e] / count[e] : NAN;
-  return sum;
+  const std::vector<Index>& hidden = result.config.base.hidden;
+  return mean_curve(result, activation,
+                    [&hidden](const StudyEpoch& e) { return unit_weighted(e.dead_fraction, hidden); });
 }
 
 std::string comparison_svg(const CompareResult& result) {

@@ -4,6 +4,7 @@
 // and dead units per epoch, one curve per activation).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,6 @@ std::string comparison_svg(const CompareResult& result);
 
 // The mean over seeds of one figure per epoch, for one activation (NaN where no seed has it).
 std::vector<double> mean_curve(const CompareResult& result, const std::string& activation,
-                               double (*figure)(const StudyEpoch&));
+                               const std::function<double(const StudyEpoch&)>& figure);
 
 }  // namespace ember

@@ -106,7 +106,9 @@ UnknownCategories parse_unknown(const std::string& text) {
 void add_model_options(cxxopts::Options& options) {
   // clang-format off
   options.add_options("Model")
-      ("activation", "hidden activation: sigmoid, tanh, relu, leaky_relu[:slope], gelu, silu, elu[:alpha], softplus",
+      ("activation", "hidden activation: sigmoid, tanh, relu, leaky_relu[:slope], gelu, silu, elu[:alpha], "
+                     "softplus, a preset (swish, mish, softsign, hardtanh, hardsigmoid, selu, gelu_tanh) or a "
+                     "formula in x, e.g. \"x*tanh(softplus(x))\" (see 'ember activation')",
        cxxopts::value<std::string>()->default_value("relu"))
       ("hidden", "hidden layer sizes, comma-separated (the article's: 64,32)",
        cxxopts::value<std::string>()->default_value("64,32"))

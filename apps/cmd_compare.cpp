@@ -11,6 +11,7 @@
 #include "cli_options.hpp"
 #include "commands.hpp"
 #include "ember/core/engine/format.hpp"
+#include "ember/lab/formula/formula.hpp"
 #include "ember/lab/io/atomic_file.hpp"
 #include "ember/lab/monitor/observers.hpp"
 #include "ember/lab/study/compare_report.hpp"
@@ -83,7 +84,7 @@ int cmd_compare(int argc, char** argv) {
   add_training_options(options);
   // clang-format off
   options.add_options("Compare")
-      ("activations", "activations to compare, comma-separated",
+      ("activations", "activations to compare, comma-separated: names or formulas in x (see 'ember activation')",
        cxxopts::value<std::string>()->default_value("sigmoid,tanh,relu,leaky_relu"))
       ("seeds", "repeat for this many seeds (--seed, --seed + 1, ...) and report mean ± std",
        cxxopts::value<int>()->default_value("1"))
@@ -104,14 +105,15 @@ int cmd_compare(int argc, char** argv) {
               << "\nWithout --dataset or --data, compares on the built-in spiral (3 arms).\n"
                  "examples:\n  ember compare --plot compare.svg\n"
                  "  ember compare --dataset moons --seeds 5 --epochs 50 --csv runs.csv\n"
-                 "  ember compare --hidden 32,32,32,32,32,32,32,32 --activations sigmoid,relu --init-scheme he\n";
+                 "  ember compare --hidden 32,32,32,32,32,32,32,32 --activations sigmoid,relu --init-scheme he\n"
+                 "  ember compare --activations relu,swish,mish,\"x/(1+abs(x))\"\n";
     return 0;
   }
   DataOptions data = read_data_options(args);
   if (data.dataset.empty() && data.path.empty()) data.dataset = "spiral";
   CompareConfig config;
   config.base = read_train_config(args);
-  config.activations = split_list(args["activations"].as<std::string>());
+  config.activations = split_activation_list(args["activations"].as<std::string>());  // max(x,0.1*x) stays whole
   config.seeds = args["seeds"].as<int>();
   config.jobs = args.count("jobs") ? args["jobs"].as<int>() : default_jobs(args["threads"].as<int>());
   try {

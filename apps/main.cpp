@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "ember/lab/formula/formula_activation.hpp"
 #include "ember/lab/io/model_file.hpp"
 #include "ember/lab/runtime/process.hpp"
 #include "suggest.hpp"
@@ -31,6 +32,8 @@ const Command commands[] = {
     {"predict", "write one row of class probabilities per input row", cmd_predict},
     {"info", "what a model file holds: architecture, classes, features, encodings, training data", cmd_info},
     {"compare", "train one model per activation from identical starts and compare how they converge", cmd_compare},
+    {"activation", "an activation (a name or a formula in x): f, f', its saturation zone, a plot, a gradient check",
+     cmd_activation},
 };
 // clang-format on
 
@@ -38,7 +41,7 @@ void print_usage(std::ostream& out) {
   out << "Ember: train and compare small neural-network classifiers (an autograd engine in C++).\n\n"
          "usage: ember <command> [options]\n\ncommands:\n";
   for (const Command& c : commands) {
-    out << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary << "\n";
+    out << "  " << c.name << std::string(12 - std::string(c.name).size(), ' ') << c.summary << "\n";
   }
   out << "\n'ember <command> --help' describes a command's options, with an example.\n"
          "examples:\n  ember demo\n  ember compare --dataset spiral --plot compare.svg\n"
@@ -48,7 +51,10 @@ void print_usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  ember::tune_process();  // one thread, freed memory kept: the settings bench/README.md measured
+  // One thread, freed memory kept (the settings bench/README.md measured); and formulas wherever an
+  // activation is named (--activation "x*sigmoid(x)", presets such as mish).
+  ember::tune_process();
+  ember::register_formula_activations();
   if (argc < 2) {
     print_usage(std::cerr);
     return 2;

@@ -121,7 +121,8 @@ TEST_CASE("Usage errors of eval, predict, compare and datasets exit 2 and name t
   const std::string model = std::string(EMBER_TEST_DATA_DIR) + "/models/torch_mymodel_4_3.safetensors";
   const std::string csv = dir.write("x.csv", "a,b,c,d\n1,2,3,4\n");
   check_cases({
-      {"eval --model " + model + " --dataset iris --activation swish", 2, "--activation: unknown activation \"swish\""},
+      {"eval --model " + model + " --dataset iris --activation sparkle", 2,
+       "--activation: unknown activation \"sparkle\""},
       {"predict --data " + csv, 2, "--model FILE is required"},
       {"predict --model " + model, 2, "--data FILE.csv is required"},
       {"predict --model " + model + " --data " + csv + " --activation nope", 2, "unknown activation \"nope\""},

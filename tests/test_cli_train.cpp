@@ -236,7 +236,7 @@ TEST_CASE("usage errors exit 2 and name the option", "[cli]") {
     const char* says;
   };
   const Case cases[] = {
-      {"train --dataset iris --activation swish", "unknown activation \"swish\""},
+      {"train --dataset iris --activation sparkle", "unknown activation \"sparkle\""},
       {"train --dataset iris --epochs 0", "--epochs"},
       {"train --dataset iris --hidden 64,x", "--hidden"},
       {"train --dataset iris --optimizer rmsprop", "--optimizer"},

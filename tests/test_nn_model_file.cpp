@@ -147,8 +147,8 @@ TEST_CASE("Loading a PyTorch file without naming an activation is a clear error"
   CHECK_THROWS_AS(ember::load_model(kModels + "torch_mymodel_4_3.safetensors"), ember::ModelFileError);
   CHECK_THROWS_WITH(ember::load_model(kModels + "torch_mymodel_4_3.safetensors"),
                     Catch::Contains("torch_mymodel_4_3.safetensors") && Catch::Contains("activation"));
-  CHECK_THROWS_WITH(ember::load_model(kModels + "torch_mymodel_4_3.safetensors", "swish"),
-                    Catch::Contains("torch_mymodel_4_3.safetensors") && Catch::Contains("swish"));
+  CHECK_THROWS_WITH(ember::load_model(kModels + "torch_mymodel_4_3.safetensors", "sparkle"),
+                    Catch::Contains("torch_mymodel_4_3.safetensors") && Catch::Contains("sparkle"));
 }
 
 // ---- Ember → PyTorch ----

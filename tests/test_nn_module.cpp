@@ -251,11 +251,11 @@ TEST_CASE("make_activation reads a parameter: leaky_relu:0.05 has slope 0.05", "
 
 TEST_CASE("make_activation rejects an unknown name, listing the known ones, and a bad parameter", "[nn]") {
   try {
-    nn::make_activation("swish");
-    FAIL("no exception for \"swish\"");
+    nn::make_activation("sparkle");
+    FAIL("no exception for \"sparkle\"");
   } catch (const std::invalid_argument& e) {
     const std::string message = e.what();
-    CHECK_THAT(message, Catch::Contains("swish"));
+    CHECK_THAT(message, Catch::Contains("sparkle"));
     for (const std::string& name : nn::activation_names()) CHECK_THAT(message, Catch::Contains(name));
   }
   CHECK_THROWS_AS(nn::make_activation("relu:3"), std::invalid_argument);
@@ -347,7 +347,7 @@ TEST_CASE("MyModel rejects bad sizes, an unknown activation and an input of the 
   Generator gen(0);
   CHECK_THROWS_AS(nn::MyModel(0, 3, gen), std::invalid_argument);
   CHECK_THROWS_AS(nn::MyModel(4, 0, gen), std::invalid_argument);
-  CHECK_THROWS_AS(nn::MyModel(4, 3, gen, "swish"), std::invalid_argument);
+  CHECK_THROWS_AS(nn::MyModel(4, 3, gen, "sparkle"), std::invalid_argument);
   nn::MyModel model(4, 3, gen);
   CHECK_THROWS_WITH(model(Tensor::zeros(Shape::matrix(2, 5))), Catch::Contains("[2, 5]") && Catch::Contains("[N, 4]"));
 }

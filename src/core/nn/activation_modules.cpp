@@ -2,6 +2,7 @@
 // CLI's names.
 #include "ember/core/nn/activation_modules.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -42,14 +43,34 @@ const std::vector<std::string>& activation_names() {
   return names;
 }
 
+namespace {
+std::vector<ActivationReader>& readers() {
+  static std::vector<ActivationReader> registered;
+  return registered;
+}
+}  // namespace
+
+void register_activation_reader(const ActivationReader& reader) {
+  for (const ActivationReader& known : readers())
+    if (known.read == reader.read) return;
+  readers().push_back(reader);
+}
+
 std::unique_ptr<Activation> make_activation(const std::string& spec) {
   const auto colon = spec.find(':');
   const std::string name = spec.substr(0, colon);
   const std::string arg = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  const auto& names = activation_names();
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    for (const ActivationReader& reader : readers())
+      if (auto activation = reader.read(spec)) return activation;
+  }
   auto known = [] {
     std::string list;
     for (const auto& n : activation_names()) list += (list.empty() ? "" : ", ") + n;
-    return list + " (leaky_relu, elu and softplus take a parameter: leaky_relu:0.05)";
+    list += " (leaky_relu, elu and softplus take a parameter: leaky_relu:0.05)";
+    for (const ActivationReader& reader : readers()) list += "; " + reader.known;
+    return list;
   };
   double parameter = 0;
   bool has_parameter = !arg.empty();

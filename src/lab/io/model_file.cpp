@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ember/core/engine/format.hpp"
+#include "ember/lab/formula/formula_activation.hpp"
 #include "ember/lab/io/safetensors.hpp"
 
 namespace ember {
@@ -153,6 +154,7 @@ void save_model(const std::string& path, const nn::MyModel& model, const ModelIn
 }
 
 LoadedModel load_model(const std::string& path, const std::string& activation) {
+  register_formula_activations();  // a file trained with a formula records it: it must load
   const SafetensorsFile file = load_safetensors(path);
   const std::size_t layers = count_layers(path, file);
   // Sizes from the shapes: fc_k.weight is [out_k, in_k], and in_{k+1} must equal out_k.

@@ -18,7 +18,10 @@ Scalar max_derivative_of(nn::Module& activation) {
   const Index points = 60 * 256 + 1;
   Matrix grid(1, points);
   for (Index i = 0; i < points; ++i) grid(0, i) = Scalar(-30) + static_cast<Scalar>(i) / Scalar(256);
-  return derivative_of(activation, grid).maxCoeff();
+  // |f'|: a formula's derivative may be negative (mish's is, below x = -1.19); a nan (sqrt(x) at
+  // x < 0) counts as 0.
+  const Matrix slope = derivative_of(activation, grid).cwiseAbs();
+  return slope.array().isNaN().select(Scalar(0), slope.array()).maxCoeff();
 }
 
 Diagnostics::Diagnostics(nn::MyModel& model) : model_(model) {
@@ -41,8 +44,8 @@ Diagnostics::~Diagnostics() {
 
 void Diagnostics::observe(std::size_t layer, const Matrix& z) {
   const Matrix d = derivative_of(model_.activation(), z);
-  alive_[layer] = alive_[layer] || (d.array() > 0).colwise().any();
-  unsaturated_[layer] = unsaturated_[layer] || (d.array() >= saturation_threshold_).colwise().any();
+  alive_[layer] = alive_[layer] || (d.array() != 0).colwise().any();
+  unsaturated_[layer] = unsaturated_[layer] || (d.array().abs() >= saturation_threshold_).colwise().any();
 }
 
 void Diagnostics::on_step(const Step&) {

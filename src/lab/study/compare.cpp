@@ -12,6 +12,7 @@
 
 #include "ember/core/engine/format.hpp"
 #include "ember/lab/data/split.hpp"
+#include "ember/lab/formula/formula_activation.hpp"
 #include "ember/lab/monitor/divergence.hpp"
 #include "ember/lab/monitor/observers.hpp"
 
@@ -130,6 +131,7 @@ double unit_weighted(const std::vector<double>& fractions, const std::vector<Ind
 }
 
 void validate(const CompareConfig& config) {
+  register_formula_activations();  // --activations may hold formulas
   validate(config.base);
   if (config.activations.empty()) throw std::invalid_argument("--activations: give at least one activation");
   // Each name is known, and no activation is given twice, under one name or two ("leaky_relu" and

@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "ember/core/engine/format.hpp"
+#include "ember/core/nn/activation_modules.hpp"
+#include "ember/lab/formula/formula.hpp"
 #include "ember/lab/plot/svg_plot.hpp"
 
 namespace ember {
@@ -33,7 +35,13 @@ std::string percent(double v) { return std::isnan(v) ? "-" : fixed(100 * v, 1) +
 std::string one(double v) { return fixed(v, 1); }
 std::string two(double v) { return fixed(v, 2); }
 
-bool saturates(const std::string& activation) { return activation == "sigmoid" || activation == "tanh"; }
+// The saturated units are shown for the activations that flatten out (sigmoid, tanh) and for every
+// formula; for relu and its kin a flat unit is a dead one, already counted.
+bool saturates(const std::string& activation) {
+  if (activation == "sigmoid" || activation == "tanh") return true;
+  const auto& core = nn::activation_names();
+  return std::find(core.begin(), core.end(), activation.substr(0, activation.find(':'))) == core.end();
+}
 
 bool has_runs(const CompareResult& result, const std::string& activation) {
   return std::any_of(result.runs.begin(), result.runs.end(),
@@ -102,7 +110,7 @@ std::string summary_table(const Summary& summary, const CompareResult& result) {
     if (r.seeds_reached == 0) reach = "never";
     else if (r.seeds_reached < r.seeds)
       reach += " (" + std::to_string(r.seeds_reached) + "/" + std::to_string(r.seeds) + " seeds)";
-    rows.push_back({r.activation, cell(r.final_train_loss, seeds, four),
+    rows.push_back({activation_label(r.activation), cell(r.final_train_loss, seeds, four),
                     cell(result.has_test ? r.final_test_accuracy : r.final_train_accuracy, seeds, four), reach,
                     cell(r.first_layer_grad_norm, seeds, scientific), cell(r.grad_ratio, seeds, ratio),
                     cell(r.dead_fraction, seeds, percent),
@@ -128,7 +136,7 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
     for (const auto* r : reached) {
       if (groups.empty() || groups.back().first != r->epochs_to_target.mean)
         groups.push_back({r->epochs_to_target.mean, {}});
-      groups.back().second.push_back(r->activation);
+      groups.back().second.push_back(activation_label(r->activation));
     }
     auto names = [](const std::vector<std::string>& items) {
       std::string s;
@@ -146,17 +154,19 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
   for (const auto* r : reached) {
     const double final_acc = result.has_test ? r->final_test_accuracy.mean : r->final_train_accuracy.mean;
     if (!std::isnan(summary.accuracy_target) && final_acc < summary.accuracy_target) {
-      out.push_back(r->activation + " reached the target but did not stay there: it ended at " + fixed(final_acc, 4) +
-                    ".");
+      out.push_back(activation_label(r->activation) + " reached the target but did not stay there: it ended at " +
+                    fixed(final_acc, 4) + ".");
     }
   }
   for (const auto* r : never)
-    out.push_back(r->activation + " never reached the target in " + std::to_string(epochs) + " epochs.");
+    out.push_back(activation_label(r->activation) + " never reached the target in " + std::to_string(epochs) +
+                  " epochs.");
   // 2. Where the first layer's gradient vanished relative to the last layer's.
   std::vector<std::string> vanished, healthy;
   for (const auto& r : summary.rows) {
     if (std::isnan(r.grad_ratio.mean)) continue;
-    (r.grad_ratio.mean < 0.1 ? vanished : healthy).push_back(r.activation + " " + ratio(r.grad_ratio.mean) + "x");
+    (r.grad_ratio.mean < 0.1 ? vanished : healthy)
+        .push_back(activation_label(r.activation) + " " + ratio(r.grad_ratio.mean) + "x");
   }
   auto join = [](const std::vector<std::string>& items) {
     std::string s;
@@ -176,9 +186,9 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
   // 3. Dead and saturated units at the end.
   std::vector<std::string> dead, saturated;
   for (const auto& r : summary.rows) {
-    if (r.dead_fraction.mean > 0) dead.push_back(r.activation + " " + percent(r.dead_fraction.mean));
+    if (r.dead_fraction.mean > 0) dead.push_back(activation_label(r.activation) + " " + percent(r.dead_fraction.mean));
     if (saturates(r.activation) && r.saturated_fraction.mean > 0)
-      saturated.push_back(r.activation + " " + percent(r.saturated_fraction.mean));
+      saturated.push_back(activation_label(r.activation) + " " + percent(r.saturated_fraction.mean));
   }
   out.push_back(
       dead.empty()
@@ -195,7 +205,7 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
   std::vector<std::string> best;
   for (const auto& r : summary.rows)
     if ((result.has_test ? r.final_test_accuracy.mean : r.final_train_accuracy.mean) >= best_acc - 5e-5)
-      best.push_back(r.activation);
+      best.push_back(activation_label(r.activation));
   if (!best.empty()) {
     out.push_back("Best final " + std::string(result.has_test ? "test" : "train") + " accuracy: " + join(best) + " (" +
                   fixed(best_acc, 4) + ").");
@@ -268,7 +278,7 @@ std::string comparison_svg(const CompareResult& result) {
     for (const std::string& activation : result.config.activations) {
       if (!has_runs(result, activation)) continue;  // not measured: no empty entry in the legend
       plot::Series series;
-      series.label = activation;
+      series.label = activation_label(activation);
       series.y = f.figure ? mean_curve(result, activation, f.figure) : dead_curve(result, activation);
       for (std::size_t e = 0; e < series.y.size(); ++e) series.x.push_back(static_cast<double>(e + 1));
       panel.options.markers = series.x.size() <= 20;

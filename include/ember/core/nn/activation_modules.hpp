@@ -123,4 +123,15 @@ class LogSoftmax : public Module {
 std::unique_ptr<Activation> make_activation(const std::string& spec);
 const std::vector<std::string>& activation_names();
 
+// More specs, from a floor built on the core: the lab's formulas ("x*sigmoid(x)", "mish") register
+// a reader here (lab/formula/formula_activation.hpp). make_activation reads its own names first,
+// then asks each reader in turn. `read` returns nullptr for a spec it does not read, and throws
+// std::invalid_argument, with its own message, for one it reads and finds wrong; `known` names what
+// it reads, for the message about an unknown name ("swish, mish, or a formula in x").
+struct ActivationReader {
+  std::unique_ptr<Activation> (*read)(const std::string& spec);
+  std::string known;
+};
+void register_activation_reader(const ActivationReader& reader);
+
 }  // namespace ember::nn

@@ -205,6 +205,7 @@ TEST_CASE("make_activation reads formulas and presets; the spec reads back; PyTo
   CHECK(formula->spec() == "x*sigmoid(x)");
   CHECK(formula->repr() == "Formula(x*sigmoid(x))");
   CHECK(ember::nn::make_activation(formula->spec())->spec() == "x*sigmoid(x)");
+  CHECK(ember::nn::make_activation("x")->spec() == "x");  // the identity: a lone name, but a formula
   // The core's own names stay the core's modules.
   CHECK(ember::nn::make_activation("relu")->repr() == "ReLU()");
   // An unknown lone name gets the core's message, with the presets and formulas added to what it knows.

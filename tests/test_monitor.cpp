@@ -49,6 +49,25 @@ TEST_CASE("max_derivative_of finds each activation's largest slope", "[monitor]"
   CHECK(largest("silu") == Approx(1.0998).margin(1e-4));  // at z ≈ 2.3994
 }
 
+TEST_CASE("A formula's slope may be negative: its size counts, for the largest slope and for dead units",
+          "[monitor][formula]") {
+  // f(x) = -x: f' = -1 everywhere. Its largest |slope| is 1; no unit is ever dead or saturated.
+  CHECK(max_derivative_of(*nn::make_activation("-x")) == 1);
+  CHECK(max_derivative_of(*nn::make_activation("mish")) == Approx(1.0885).margin(1e-4));  // at x ≈ 1.49
+  // sqrt(x) has no slope below 0 (nan): the largest is found where it has one.
+  CHECK(std::isfinite(max_derivative_of(*nn::make_activation("sqrt(x+31)"))));
+  Generator gen(3);
+  nn::MyModel model(2, 2, gen, "-x", {8});
+  Diagnostics diagnostics(model);
+  const Tensor x = Tensor::matrix({{1, 2}, {-3, 0.5f}, {0.25f, -1}});
+  sum(model.logits(x)).backward();
+  diagnostics.on_step(Step{1, 1, 1, 3, x});
+  diagnostics.on_epoch(EpochStats{});
+  REQUIRE(diagnostics.epochs().size() == 1);
+  CHECK(diagnostics.epochs()[0].dead_fraction[0] == 0);
+  CHECK(diagnostics.epochs()[0].saturated_fraction[0] == 0);
+}
+
 TEST_CASE("the divergence check names the op that made the loss NaN, before the optimizer steps", "[monitor]") {
   Generator gen(0);
   nn::MyModel model(2, 3, gen, "relu", {4});

@@ -25,7 +25,7 @@ std::unique_ptr<nn::Activation> read_formula(const std::string& spec) {
   const bool lone_name =
       !spec.empty() &&
       spec.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == std::string::npos;
-  if (spec.empty() || (lone_name && !is_formula_callable(spec))) return nullptr;
+  if (spec.empty() || (lone_name && spec != "x" && !is_formula_callable(spec))) return nullptr;
   return std::make_unique<FormulaActivation>(Formula::parse(spec));
 }
 

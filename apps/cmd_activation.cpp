@@ -56,17 +56,21 @@ std::string zones(const Matrix& grid, const Eigen::Array<bool, 1, Eigen::Dynamic
 }
 
 void print_language(std::ostream& out) {
-  out << "An activation is a name or a formula in x.\n\nnames:     ";
-  for (const std::string& name : nn::activation_names()) out << name << " ";
-  out << "\npresets:   ";
-  for (const FormulaPreset& preset : formula_presets()) out << preset.name << " ";
-  out << "\nfunctions: ";
-  for (const std::string& name : formula_functions()) out << name << " ";
-  out << "\n           and every name and preset above, called on anything: elu(x, 0.5), mish(2*x)\n\n"
+  auto list = [](const auto& names, auto name_of) {
+    std::string line;
+    for (const auto& item : names) line += (line.empty() ? "" : " ") + std::string(name_of(item));
+    return line;
+  };
+  const auto itself = [](const std::string& name) { return name; };
+  out << "An activation is a name or a formula in x.\n\n"
+      << "names:     " << list(nn::activation_names(), itself) << "\n"
+      << "presets:   " << list(formula_presets(), [](const FormulaPreset& p) { return p.name; }) << "\n"
+      << "functions: " << list(formula_functions(), itself) << "\n"
+      << "           and every name and preset above, called on anything: elu(x, 0.5), mish(2*x)\n\n"
          "A formula: numbers (1.702, 1e-3), x, + - * /, ^ with a constant exponent, parentheses.\n"
          "-x^2 is -(x^2); 1-x-1 is (1-x)-1; x/2/2 is x/4. Name it with name=formula.\n"
          "At a tie, max(a, b) and min(a, b) give the gradient to b: max(x, 0) has relu's slope 0 at 0.\n\n"
-         "presets:\n";
+         "the presets' formulas:\n";
   for (const FormulaPreset& preset : formula_presets())
     out << "  " << preset.name << std::string(13 - std::string(preset.name).size(), ' ') << preset.expression << "\n";
 }

@@ -316,10 +316,11 @@ TEST_CASE("docs: the README's PyTorch loader predicts the probabilities ember pr
   ember_test::TempDir dir;
   std::ofstream(fs::path(dir.path()) / "load_ember.py") << program;
   // A softmax model whose activation has a parameter and whose hidden sizes are not the article's,
-  // and a binary one (one sigmoid output).
+  // a binary one (one sigmoid output), and one with a preset, which PyTorch computes with its own nn.Mish.
   const std::pair<std::string, std::string> runs[] = {
       {"--dataset iris --activation leaky_relu:0.05 --hidden 16,8", "iris.csv"},
-      {"--dataset breast_cancer --activation tanh", "breast_cancer.csv"}};
+      {"--dataset breast_cancer --activation tanh", "breast_cancer.csv"},
+      {"--dataset wine --activation mish --hidden 16", "wine.csv"}};
   std::string python_arguments;
   std::vector<std::string> from_ember;
   for (std::size_t k = 0; k < std::size(runs); ++k) {

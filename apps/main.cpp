@@ -31,6 +31,7 @@ const Command commands[] = {
     {"predict", "write one row of class probabilities per input row", cmd_predict},
     {"info", "what a model file holds: architecture, classes, features, encodings, training data", cmd_info},
     {"compare", "train one model per activation from identical starts and compare how they converge", cmd_compare},
+    {"graph", "the autograd graph of one forward pass and loss, as Graphviz DOT (or SVG)", cmd_graph},
 };
 // clang-format on
 

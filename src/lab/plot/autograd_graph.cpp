@@ -94,7 +94,8 @@ GraphDot autograd_graph_dot(const Tensor& root, const NodeNames& names, bool gra
   dot +=
       "digraph autograd {\n"
       "  graph [rankdir=TB, nodesep=0.25, ranksep=0.3, fontname=\"Helvetica\", fontsize=11, labelloc=b,\n"
-      "         label=\"grey: ops, the output (the loss) in orange; blue: parameters; green: data; dashed: constants.\\n"
+      "         label=\"grey: ops, the output (the loss) in orange; blue: parameters; green: data; "
+      "dashed: constants.\\n"
       "An arrow runs from an input to the op it feeds; backward sends gradients against the arrows.\"];\n"
       "  node [fontname=\"Helvetica\", fontsize=11, height=0.3, margin=\"0.12,0.04\"];\n"
       "  edge [color=\"#666666\", arrowsize=0.7];\n";

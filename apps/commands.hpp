@@ -22,5 +22,6 @@ int cmd_predict(int argc, char** argv);
 int cmd_compare(int argc, char** argv);
 int cmd_info(int argc, char** argv);
 int cmd_activation(int argc, char** argv);
+int cmd_graph(int argc, char** argv);
 
 }  // namespace ember::cli

@@ -34,6 +34,7 @@ const Command commands[] = {
     {"compare", "train one model per activation from identical starts and compare how they converge", cmd_compare},
     {"activation", "an activation (a name or a formula in x): f, f', its saturation zone, a plot, a gradient check",
      cmd_activation},
+    {"graph", "the autograd graph of one forward pass and loss, as Graphviz DOT (or SVG)", cmd_graph},
 };
 // clang-format on
 

@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The build's libraries (OpenBLAS for the matrix products: see CMakeLists.txt), and Fashion-MNIST's
-# IDX files (Debian's dataset-fashion-mnist).
+# The build's libraries (OpenBLAS for the matrix products: see CMakeLists.txt), Fashion-MNIST's IDX
+# files (Debian's dataset-fashion-mnist), and Graphviz's `dot` (graphviz), which `ember graph --svg` runs.
 scripts/install-missing.sh build-essential cmake libeigen3-dev catch2 libcxxopts-dev nlohmann-json3-dev \
-  zlib1g-dev libopenblas-pthread-dev dataset-fashion-mnist
+  zlib1g-dev libopenblas-pthread-dev dataset-fashion-mnist graphviz
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
 cmake --build build -j "$(nproc)"

@@ -1,8 +1,9 @@
 // Tests for src/core/engine/autograd.cpp and the graph parts of tensor.cpp: the rules every op relies on.
-// Gradients of a tensor used twice add up; backward passes accumulate until zero_grad; NoGradGuard
-// records nothing; backward's errors; a 100,000-op chain neither overflows the stack in backward nor
-// in its destructor; graphs (and each backward closure) never keep themselves alive; shape errors
-// name the op and both shapes. Op values are tested in test_ops.cpp and test_activations.cpp.
+// Gradients of a tensor used twice add up; backward passes accumulate until zero_grad; retain_grad
+// keeps an intermediate gradient; NoGradGuard records nothing; backward's errors; a 100,000-op chain
+// neither overflows the stack in backward nor in its destructor; graphs (and each backward closure)
+// never keep themselves alive; shape errors name the op and both shapes. Op values are tested in
+// test_ops.cpp and test_activations.cpp.
 #include <pthread.h>
 
 #include <cmath>
@@ -67,6 +68,43 @@ TEST_CASE("backward keeps the gradients of leaves and drops those of intermediat
   CHECK(x.has_grad());
   CHECK_FALSE(y.has_grad());  // like PyTorch, where a non-leaf's .grad is None
   CHECK(x.grad_tensor().shape() == x.shape());
+}
+
+TEST_CASE("retain_grad keeps an intermediate gradient, as PyTorch's does", "[autograd]") {
+  // y = 2x, z = Σ y²:  dz/dy = 2y = 4x,  dz/dx = 2 dz/dy = 8x
+  const Tensor x = Tensor::vector({1, -2, 3}, true);
+  Tensor y = x * 2;
+  SECTION("without it, the intermediate's gradient is gone after backward") {
+    ember::sum(y * y).backward();
+    CHECK_FALSE(y.has_grad());
+  }
+  SECTION("with it, the intermediate holds dz/dy and the leaf's gradient is unchanged") {
+    y.retain_grad();
+    ember::sum(y * y).backward();
+    REQUIRE(y.has_grad());
+    CHECK(y.grad()(0, 0) == Approx(4.0).margin(1e-6));
+    CHECK(y.grad()(0, 1) == Approx(-8.0).margin(1e-6));
+    CHECK(y.grad()(0, 2) == Approx(12.0).margin(1e-6));
+    CHECK(x.grad()(0, 2) == Approx(24.0).margin(1e-6));
+  }
+  SECTION("a second pass adds to the kept gradient and does not send the first one on again") {
+    y.retain_grad();
+    ember::sum(y * y).backward();
+    ember::sum(y * y).backward();
+    CHECK(y.grad()(0, 1) == Approx(-16.0).margin(1e-6));  // 4x + 4x
+    CHECK(x.grad()(0, 1) == Approx(-32.0).margin(1e-6));  // 8x + 8x, not 8x + 16x
+  }
+  SECTION("the root keeps its seed, dz/dz = 1") {
+    Tensor z = ember::sum(y * y);
+    z.retain_grad();
+    z.backward();
+    REQUIRE(z.has_grad());
+    CHECK(z.grad()(0, 0) == 1);
+  }
+  SECTION("a tensor that needs no gradient cannot retain one") {
+    Tensor constant = Tensor::vector({1, 2});
+    CHECK_THROWS_WITH(constant.retain_grad(), Contains("does not require grad"));
+  }
 }
 
 TEST_CASE("a leaf that requires grad can call backward on itself", "[autograd]") {

@@ -1,6 +1,7 @@
 // The graph: how ops record themselves (make_op), and backward(): order the graph so every node
 // comes after all the nodes it feeds, seed dL/dL = 1, then walk that order in reverse, calling each
-// node's backward function. Intermediate gradients are dropped after use, as PyTorch does.
+// node's backward function. Intermediate gradients are dropped after use, as PyTorch does, unless
+// retain_grad() asked to keep one.
 #include "ember/core/engine/autograd.hpp"
 
 #include <algorithm>
@@ -105,13 +106,19 @@ void Tensor::backward(const Tensor& gradient) const {
     throw ShapeError("backward: the gradient has shape " + gradient.shape().str() + ", the output " + shape().str());
   }
   std::vector<Node*> order = topological_order(node());
+  // A gradient kept by retain_grad() from an earlier pass must not flow again: set it aside, and add
+  // it back once this pass's gradient has gone through, so it accumulates as a leaf's does.
+  std::vector<Matrix> kept(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    if (order[i]->retains_grad && !order[i]->is_leaf()) kept[i].swap(order[i]->grad);
   // Phase 2: seed dL/d(output), then each node, outputs before inputs, passes its gradient on.
   node().add_grad(gradient.value());
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    Node& current = **it;
-    if (current.is_leaf() || current.grad.size() == 0) continue;
-    current.backward(current);
-    current.grad.resize(0, 0);  // an intermediate gradient is used once; leaves keep theirs
+  for (std::size_t i = order.size(); i-- > 0;) {
+    Node& current = *order[i];
+    if (current.is_leaf()) continue;  // leaves keep their gradients
+    if (current.grad.size() != 0) current.backward(current);
+    if (!current.retains_grad) current.grad.resize(0, 0);  // an intermediate gradient is used once
+    else if (kept[i].size() != 0) current.add_grad(kept[i]);
   }
 }
 

@@ -128,6 +128,13 @@ Tensor& Tensor::requires_grad_(bool requires) {
   return *this;
 }
 
+// A leaf keeps its grad anyway; for an intermediate result, backward keeps it instead of dropping it.
+Tensor& Tensor::retain_grad() {
+  if (!requires_grad()) throw std::logic_error("retain_grad: this tensor does not require grad, so it gets none");
+  node().retains_grad = true;
+  return *this;
+}
+
 Tensor Tensor::grad_tensor() const {
   if (!has_grad()) return Tensor();
   return Tensor(grad(), shape());

@@ -55,6 +55,7 @@ struct Node {
   Shape shape;
   DType dtype = DType::Float32;
   bool requires_grad = false;
+  bool retains_grad = false;                   // keep grad after backward, leaf or not (retain_grad)
   const char* op = "leaf";                     // the op that made it, for errors and printing
   std::vector<std::shared_ptr<Node>> parents;  // the inputs of that op
   std::function<void(Node& self)> backward;    // adds self.grad's share into each parent's grad
@@ -121,6 +122,7 @@ class Tensor {
   // ---- gradients ----
   bool requires_grad() const { return node().requires_grad; }
   Tensor& requires_grad_(bool requires = true);
+  Tensor& retain_grad();  // an intermediate result keeps its grad after backward, as in PyTorch
   bool has_grad() const { return node().grad.size() != 0; }
   const Matrix& grad() const { return node().grad; }  // empty until a backward pass fills it
   Tensor grad_tensor() const;                         // the gradient as a tensor of this shape

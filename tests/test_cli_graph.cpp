@@ -87,6 +87,23 @@ TEST_CASE("ember graph: a 3-class model ends in cross_entropy, which reads no ta
   CHECK_THAT(r.err, Contains("4 ops, 5 leaves, 8 edges"));
 }
 
+TEST_CASE("ember graph: a formula activation shows the ops it is made of, its constants as leaves",
+          "[cli][graph][formula]") {
+  // Each of the two activations runs softplus, tanh and mul (x*tanh(softplus(x))), then mul by the
+  // constant 0.5 and add: 5 ops each, 3 linear, 1 loss = 14 ops. The constant 0.5 is a leaf of each
+  // activation's mul: 8 leaves + 2. Edges: 9 into the linears; per activation 1 + 1 + 2 + 2 + 2 = 8;
+  // 2 into the loss: 27.
+  const auto r = run_ember("graph --dataset moons --activation 'x*tanh(softplus(x))+0.5*x' --batch-size 4");
+  REQUIRE(r.status == 0);
+  INFO(r.out);
+  CHECK(count(r.out, R"(label="softplus\\n\[4, )") == 2);
+  CHECK(count(r.out, R"(label="tanh\\n\[4, )") == 2);
+  CHECK(count(r.out, R"(label="mul\\n\[4, )") == 4);
+  CHECK(count(r.out, R"(label="add\\n\[4, )") == 2);
+  CHECK(count(r.out, R"(label="0.5")") == 2);
+  CHECK_THAT(r.err, Contains("14 ops, 10 leaves, 27 edges"));
+}
+
 TEST_CASE("ember graph --grads: each parameter's norm is the norm of its gradient", "[cli][graph]") {
   const auto r = run_ember("graph --dataset moons --grads");
   REQUIRE(r.status == 0);
@@ -165,7 +182,7 @@ TEST_CASE("ember graph: usage errors exit 2 with a message, and --help has an ex
   const std::pair<const char*, const char*> errors[] = {
       {"graph", "no data"},
       {"graph --dataset moons --batch-size 0", "--batch-size must be at least 1"},
-      {"graph --dataset moons --activation swish", "unknown activation"},
+      {"graph --dataset moons --activation sparkle", "unknown activation"},
       {"graph --dataset moons --output same.dot --svg same.dot", "the same file"},
       {"graph --dataset moons --epochs 5", "unknown option --epochs"},
   };

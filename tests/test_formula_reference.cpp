@@ -94,7 +94,7 @@ nn::StateDict state_of(const json& tensors) {
 // 1e-5 relative plus 1e-6 absolute, the tolerance of the core's optimizer tests (test_nn_optim.cpp),
 // is 5x the difference seen, room for another CPU's rounding, yet far below what a wrong activation
 // does in ten steps: each Adam step moves a weight by up to lr = 1e-2, and x*tanh(x) in place of
-// mish lands MEASURED_BREAK away.
+// mish ends with weights up to 0.19 from PyTorch's (both models; softplus with beta 1.1 fails too).
 constexpr reference::Tolerance kTrainTolerance{1e-5, 1e-6};
 
 // Replays one setup ("multiclass" or "binary") of the training section with the activation `spec`:

@@ -13,15 +13,18 @@ namespace ember {
 
 // The presets. Where a function has a corner, its formula is written so that the corner gets the
 // derivative PyTorch gives it: max(a, b) and min(a, b) send a tie's gradient to b (formula_ops.hpp),
-// so hardtanh's slope at ±1 and hardsigmoid's at ±3 are 0, as in PyTorch. SELU's constants are
-// PyTorch's; gelu_tanh is GELU's tanh approximation, PyTorch's GELU(approximate='tanh').
+// so hardtanh's slope at ±1 and hardsigmoid's at ±3 are 0, as in PyTorch. hardsigmoid clamps x itself,
+// not x+3: PyTorch's slope is 1/6 wherever -3 < x < 3, but x+3 rounds to 6 at x = 2.9999998 (3 less one
+// float32 step), where min(x+3, 6) would tie and give 0; for -3 < x < 3 the value, (x+3)/6, is PyTorch's
+// to the bit. SELU's constants are PyTorch's; gelu_tanh is GELU's tanh approximation, PyTorch's
+// GELU(approximate='tanh').
 const std::vector<FormulaPreset>& formula_presets() {
   static const std::vector<FormulaPreset> presets = {
       {"swish", "silu(x)", "SiLU", ""},
       {"mish", "x*tanh(softplus(x))", "Mish", ""},
       {"softsign", "x/(1+abs(x))", "Softsign", ""},
       {"hardtanh", "min(max(x,-1),1)", "Hardtanh", "min_val=-1.0, max_val=1.0"},
-      {"hardsigmoid", "min(max(x+3,0),6)/6", "Hardsigmoid", ""},
+      {"hardsigmoid", "(min(max(x,-3),3)+3)/6", "Hardsigmoid", ""},
       {"selu", "1.0507009873554804934*elu(x,1.6732632423543772848)", "SELU", ""},
       {"gelu_tanh", "0.5*x*(1+tanh(0.79788456080286535588*(x+0.044715*x^3)))", "GELU", "approximate='tanh'"},
   };

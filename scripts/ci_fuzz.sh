@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI: fuzzes the three file readers a user feeds Ember -- CSV (fuzz_csv), IDX (fuzz_idx) and model
-# files (fuzz_model_file) -- with libFuzzer under ASan and UBSan, for a bounded time each, starting
+# files (fuzz_model_file) -- and the formulas of --activation (fuzz_formula: parsed, then evaluated
+# forward and backward) with libFuzzer under ASan and UBSan, for a bounded time each, starting
 # from a copy of the committed seeds in tests/fuzz/corpus/<target>/. Prints each target's executions
 # ("Done N runs") and fails if any target finds a crash, a leak, undefined behaviour, a timeout or an
 # allocation beyond the limit; the input that did it is kept in build-fuzz/findings/<target>/.
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-60}"
 jobs="${EMBER_CI_JOBS:-$(nproc)}"
-targets=(csv idx model_file)
+targets=(csv idx model_file formula)
 
 # ---- packages: the build's, plus clang, OpenMP for clang, and libFuzzer's runtime ----
 scripts/install-missing.sh build-essential cmake libeigen3-dev libcxxopts-dev nlohmann-json3-dev zlib1g-dev \
@@ -32,7 +33,7 @@ if ! fuzzer_links; then
   fuzzer_links || { echo "ci_fuzz: clang++ cannot link -fsanitize=fuzzer (libclang-rt-${major}-dev?)" >&2; exit 1; }
 fi
 
-# ---- build: only the fuzz targets (the instrumented library and three programs) ----
+# ---- build: only the fuzz targets (the instrumented library and four programs) ----
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DEMBER_BUILD_FUZZERS=ON -DEMBER_BUILD_TESTS=OFF \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
 cmake --build build-fuzz -j "$jobs" --target "${targets[@]/#/fuzz_}"
@@ -52,9 +53,12 @@ for t in "${targets[@]}"; do
   cp tests/fuzz/corpus/"$t"/* "$work"/
   log="build-fuzz/fuzz_$t.log"
   echo "ci_fuzz: fuzzing $t for ${seconds} s" >&2
+  # A formula is at most 1000 characters (longer specs are refused before parsing): longer inputs waste runs.
+  max_len=16384
+  [ "$t" = formula ] && max_len=1100
   status=0
   "build-fuzz/fuzz_$t" "$work" -dict="tests/fuzz/$t.dict" -max_total_time="$seconds" -timeout=5 \
-      -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=16384 -print_final_stats=1 \
+      -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
       -artifact_prefix="$findings/" >"$log" 2>&1 || status=$?
   runs="$(grep -o 'Done [0-9]* runs' "$log" | tail -1 | grep -o '[0-9]*' || true)"
   if [ "$status" -ne 0 ]; then

@@ -229,3 +229,33 @@ TEST_CASE("compare's list splits at the commas outside parentheses", "[formula]"
   CHECK(ember::split_activation_list("relu,") == List{"relu", ""});
   CHECK(ember::split_activation_list("max(x,0") == List{"max(x,0"});  // the parser reports the missing ')'
 }
+
+// Found by tests/fuzz/fuzz_formula.cpp: " x" read as the formula x, whose recorded spec "x" then
+// did not read back (a lone name that is no function was left to the core, which knows no "x").
+TEST_CASE("The identity formula x reads through make_activation, alone or padded, and its spec reads back",
+          "[formula]") {
+  ember::register_formula_activations();
+  const auto padded = ember::nn::make_activation(" x");
+  CHECK(padded->spec() == "x");
+  const auto identity = ember::nn::make_activation(padded->spec());
+  CHECK(identity->spec() == "x");
+  CHECK(identity->repr() == "Formula(x)");
+  const ember::Tensor x = ember::Tensor::vector({-2, 0, 3});
+  CHECK(identity->forward(x).value() == x.value());
+}
+
+// Found by tests/fuzz/fuzz_formula.cpp (minimized to "min(1,x)"): with x of one element, a constant
+// first argument of min or max gave the output the constant's shape (rank 0), not x's.
+TEST_CASE("min and max keep x's shape when x has one element, whichever side the constant is on", "[formula]") {
+  for (const char* spec : {"min(1,x)", "max(0,x)", "min(x,1)", "max(x,0)"}) {
+    const Formula f = Formula::parse(spec);
+    for (const Tensor& input : {Tensor::matrix({{0.5f}}), Tensor::vector({0.5f}), Tensor::matrix({{0.5f, -2}})}) {
+      const Tensor x = Tensor(input.value(), input.shape(), true);
+      const Tensor y = f(x);
+      CHECK(y.shape() == x.shape());
+      ember::sum(y).backward();
+      CHECK(x.grad().rows() == x.value().rows());
+      CHECK(x.grad().cols() == x.value().cols());
+    }
+  }
+}

@@ -106,3 +106,43 @@ for name in ("ember_mymodel_4_3", "torch_mymodel_4_1"):
                 os.path.join(ROOT, "model_file", name))
 with open(os.path.join("tests", "reference", "models", "torch_mymodel_4_3.safetensors"), "rb") as f:
     write("model_file", "torch_mymodel_4_3_truncated", f.read()[:700])
+
+# ---- formulas (activation specs): presets, named activations, formulas, and broken ones ----
+formulas = {
+    "preset_mish": "mish",
+    "preset_hardtanh": "hardtanh",
+    "named_elu": "elu:0.5",
+    "named_leaky_relu": "leaky_relu:0.05",
+    "named_softplus": "softplus:2",
+    "mish": "x*tanh(softplus(x))",
+    "swish_named": "swish=x*sigmoid(x)",
+    "softsign": "x/(1+abs(x))",
+    "max_leaky": "max(x, 0.1*x)",
+    "min_max": "min(max(x+3,0),6)/6",
+    "gelu_tanh": "0.5*x*(1+tanh(0.79788456080286535588*(x+0.044715*x^3)))",
+    "erf_gelu": "0.5*x*(1+erf(x/sqrt(2)))",
+    "powers": "-x^2 + 2^3^2*x^-0.5 - x/2/2",
+    "log_exp": "log(1+exp(x)) - exp(-x) * sqrt(abs(x))",
+    "calls_params": "elu(x, 1.6732632423543772848) + leaky_relu(x, .5) + softplus(x, 2, 10) + gelu(silu(relu(x)))",
+    "constants": "x*(2/3) + 1e-3 - .5e1 + 1.E+2",
+    "nested": "mish(mish(selu(gelu_tanh(hardsigmoid(softsign(swish(x)))))))",
+    "bad_unclosed": "x*tanh(softplus(x)",
+    "bad_no_x": "1+2",
+    "bad_constant_overflow": "x+2^1000",
+    "bad_number": "x*1e39",
+    "bad_exponent_x": "2^x",
+    "bad_unknown": "x*foo(x)",
+    "bad_arguments": "max(x)",
+    "bad_parameter": "elu(x, x)",
+    "bad_beta": "softplus(x, 0)",
+    "bad_minus_sign": "x\u2212 1",
+    "bad_colon": "mish:2",
+    "bad_named_x": "x=x",
+    "bad_deep": "(" * 120 + "x" + ")" * 120,
+    "bad_empty": "",
+    # what fuzz_formula found (tests/test_formula.cpp has both): a padded x, a constant before x in min
+    "found_padded_identity": " x",
+    "found_min_constant_first": "min(1,x)",
+}
+for name, text in formulas.items():
+    write("formula", name, text)

@@ -19,8 +19,9 @@ std::string FormulaActivation::extra_repr() const {
 namespace {
 
 // Every spec with something in it besides a name is a formula (and its errors are the formula's);
-// a lone name is read only when a formula may call it (a preset, exp), so an unknown one, or none,
-// gets make_activation's message with every known name.
+// a lone name is read only when a formula may call it (a preset, exp) or is the formula x itself
+// (the identity, which " x" and the spec it records, "x", must both give), so an unknown one, or
+// none, gets make_activation's message with every known name.
 std::unique_ptr<nn::Activation> read_formula(const std::string& spec) {
   const bool lone_name =
       !spec.empty() &&

@@ -13,8 +13,10 @@ namespace {
 
 // The operands of maximum/minimum at the output's shape: equal shapes, or a scalar copied to the
 // other's shape (the only broadcast a formula makes: max(x, 0)). add_grad_to sums a scalar's
-// gradient back over the copies.
+// gradient back over the copies. When both hold one element (max(0, x) on a 1 x 1 x), the higher
+// rank wins, as in the core's broadcasting: the output keeps x's shape whichever side x is on.
 Shape pair_shape(const char* op, const Tensor& a, const Tensor& b) {
+  if (a.numel() == 1 && b.numel() == 1) return a.shape().rank >= b.shape().rank ? a.shape() : b.shape();
   if (a.shape() == b.shape() || b.numel() == 1) return a.shape();
   if (a.numel() == 1) return b.shape();
   throw ShapeError(std::string(op) + ": shapes " + a.shape().str() + " and " + b.shape().str() +

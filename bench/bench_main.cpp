@@ -2,7 +2,8 @@
 // a Fashion-MNIST epoch. Prints one tab-separated line per measurement (see print_result).
 //   ember_bench [--threads N] [--impl ember,eigen] [--workloads tiny,fashion,wide,epoch]
 //               [--optimizers sgd,adam] [--scale F] [--epochs-repeat R] [--breakdown]
-//               [--activation relu]   (Ember's hidden activation; plain Eigen and the table use relu)
+//               [--activation relu]   (Ember's hidden activation, a name or a formula: mish, x*sigmoid(x);
+//                                      plain Eigen and the table use relu)
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ember/lab/formula/formula_activation.hpp"
 #include "ember/lab/runtime/process.hpp"
 #include "workloads.hpp"
 
@@ -61,6 +63,7 @@ int main(int argc, char** argv) {
       "rss_growth_kib\tfaults_per_step\n");
   ember::tune_process();  // as the `ember` program runs
   ember::set_num_threads(threads);
+  ember::register_formula_activations();  // --activation takes a formula, as the `ember` program's does
   for (const Workload& w : workloads()) {
     if (!has(names, w.name)) continue;
     const int steps = std::max(5, static_cast<int>(w.steps * scale));

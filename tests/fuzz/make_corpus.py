@@ -140,6 +140,7 @@ formulas = {
     "bad_named_x": "x=x",
     "bad_deep": "(" * 120 + "x" + ")" * 120,
     "bad_empty": "",
+    "bad_too_long": "x" + "+x" * 500,
     # what fuzz_formula found (tests/test_formula.cpp has both): a padded x, a constant before x in min
     "found_padded_identity": " x",
     "found_min_constant_first": "min(1,x)",

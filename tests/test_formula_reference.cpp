@@ -55,9 +55,9 @@ const json& preset_case(const std::string& name) {
 // of gelu_tanh(-3), 9e-8 absolute) and mish and swish at -40 (1e-16). Measured here, the largest
 // differences elsewhere are 3 ulps of a value and 15 of a slope (mish's at x = -1.23, near its zero:
 // 1.7e-6 relative, 1.4e-8 absolute; 8e-7 relative at x = 3). The same tolerance as the core's
-// activations (reference::Tolerance, test_activations.cpp). A wrong formula shows up far above it: hardtanh at 1 + 1 ulp is 1 or 0,
-// mish's slope at 0 is 0.6 and x*tanh(x)'s is 0. A constant typed short (SELU's) is checked apart,
-// below, where no rounding hides it.
+// activations (reference::Tolerance, test_activations.cpp). A wrong formula shows up far above it:
+// hardtanh at 1 + 1 ulp is 1 or 0, mish's slope at 0 is 0.6 and x*tanh(x)'s is 0. A constant typed
+// short (SELU's) is checked apart, below, where no rounding hides it.
 constexpr reference::Tolerance kPointTolerance{1e-5, 1e-6};
 
 // Values and slopes of `f` at the reference points against PyTorch's for `name`.

@@ -47,11 +47,11 @@ const json& preset_case(const std::string& name) {
 
 // ---- presets, point by point ----
 
-// Float32 noise, not the last bit: PyTorch computes tanh, exp and log1p with its own vector kernels
-// (Sleef), Ember with Eigen's and the C library's, and the two round differently by an ulp or a few,
-// more or fewer with or without FMA (-march=native) and from one compiler to another. 1e-5 relative
-// is about 80 ulps of float32; the 1e-6 absolute is for values that come out of a cancellation, such
-// as gelu_tanh's 1 + tanh(z) at x = -3 (Ember's tanh there is one ulp from PyTorch's, which is 2.5e-5
+// Float32 noise, not the last bit: PyTorch computes tanh, exp and log1p with its own kernels, Ember
+// with Eigen's and the C library's, and the two round differently by an ulp or a few, more or fewer
+// with or without FMA (-march=native) and from one compiler to another. 1e-5 relative is about 80
+// ulps of float32; the 1e-6 absolute is for values that come out of a cancellation, such as
+// gelu_tanh's 1 + tanh(z) at x = -3 (Ember's tanh there is one ulp from PyTorch's, which is 2.5e-5
 // of gelu_tanh(-3), 9e-8 absolute) and mish and swish at -40 (1e-16). Measured here, the largest
 // differences elsewhere are 3 ulps of a value and 15 of a slope (mish's at x = -1.23, near its zero:
 // 1.7e-6 relative, 1.4e-8 absolute; 8e-7 relative at x = 3). The same tolerance as the core's

@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "ember/core/engine/format.hpp"
 #include "ember/lab/data/csv.hpp"
+#include "ember/lab/io/model_file.hpp"
 #include "ember/lab/runtime/process.hpp"
 #include "suggest.hpp"
 
@@ -222,6 +223,26 @@ TrainConfig read_train_config(const cxxopts::ParseResult& args) {
   }
   set_threads(args["threads"].as<int>());
   return config;
+}
+
+std::unique_ptr<nn::MyModel> build_model_for(const PreparedData& prepared, const TrainConfig& config,
+                                             const cxxopts::ParseResult& args) {
+  Index outputs = 0;
+  try {
+    outputs = output_units(prepared.train.num_classes(), config.classes.value_or(-1));
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  auto model = build_model(config, prepared.train.num_features(), outputs);
+  if (args.count("init")) {
+    const LoadedModel start = load_model(args["init"].as<std::string>(), config.activation);
+    try {
+      model->load_state_dict(start.model->state_dict());
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error("--init " + args["init"].as<std::string>() + ": " + e.what());
+    }
+  }
+  return model;
 }
 
 void set_threads(int threads) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cxxopts.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,11 @@ struct PreparedData {
 // Warnings (an identifier-like column, a header of numbers) go to stderr.
 PreparedData prepare_data(DataOptions data, double test_split, bool standardize, int classes = -1,
                           const Encoding* fixed = nullptr);
+
+// The model `config` describes for the prepared data, starting from --init's weights when given
+// (train and graph).
+std::unique_ptr<nn::MyModel> build_model_for(const PreparedData& prepared, const TrainConfig& config,
+                                             const cxxopts::ParseResult& args);
 // "data: f.csv, 800 training rows, 200 test rows, 9 inputs from 5 columns (one-hot ... added 4), 3 classes"
 std::string describe_data(const PreparedData& prepared, const DataOptions& data);
 

@@ -156,21 +156,7 @@ int cmd_train(int argc, char** argv) {
 
   PreparedData prepared =
       prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.classes.value_or(-1));
-  Index outputs = 0;
-  try {
-    outputs = output_units(prepared.train.num_classes(), config.classes.value_or(-1));
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
-  auto model = build_model(config, prepared.train.num_features(), outputs);
-  if (args.count("init")) {
-    const LoadedModel start = load_model(args["init"].as<std::string>(), config.activation);
-    try {
-      model->load_state_dict(start.model->state_dict());
-    } catch (const std::invalid_argument& e) {
-      throw std::runtime_error("--init " + args["init"].as<std::string>() + ": " + e.what());
-    }
-  }
+  auto model = build_model_for(prepared, config, args);
   EpochLines lines{json ? std::cerr : std::cout, config.epochs, args.count("quiet") > 0, every, {}, true};
   if (!lines.quiet) std::cerr << describe_data(prepared, data) << std::endl;
   ProgressBar progress;

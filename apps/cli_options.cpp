@@ -116,7 +116,10 @@ void add_model_options(cxxopts::Options& options) {
       ("classes", "model outputs: default infers (2 classes -> one sigmoid output); 2 forces a 2-way softmax",
        cxxopts::value<int>())
       ("init-scheme", "initial weights: default (PyTorch's Linear), he or xavier",
-       cxxopts::value<std::string>()->default_value("default"));
+       cxxopts::value<std::string>()->default_value("default"))
+      ("dropout", "dropout after each hidden activation, as nn.Dropout(P): zeroes each unit with probability P in "
+                  "training (the rest scaled by 1/(1-P)), nothing in evaluation",
+       cxxopts::value<double>()->default_value("0"));
   // clang-format on
 }
 
@@ -213,6 +216,7 @@ TrainConfig read_train_config(const cxxopts::ParseResult& args) {
   config.momentum = args["momentum"].as<double>();
   config.weight_decay = args["weight-decay"].as<double>();
   config.shuffle = args.count("no-shuffle") == 0;
+  config.dropout = args["dropout"].as<double>();
   config.seed = args["seed"].as<std::uint64_t>();
   // Every check is the library's own (validate, parse_init_scheme, set_num_threads), found before any work.
   try {
@@ -253,7 +257,8 @@ void set_threads(int threads) {
   }
 }
 
-PreparedData prepare_data(DataOptions data, double test_split, bool standardize, int classes, const Encoding* fixed) {
+PreparedData prepare_data(DataOptions data, double test_split, bool standardize, int classes, const Encoding* fixed,
+                          double val_split) {
   if (data.dataset.empty() && data.path.empty()) throw UsageError("no data: give --dataset NAME or --data FILE.csv");
   // --classes also sets how many classes a generator makes (spiral arms, blobs clusters).
   if (classes > 0 && (data.dataset == "spiral" || data.dataset == "blobs")) data.classes = classes;
@@ -272,9 +277,22 @@ PreparedData prepare_data(DataOptions data, double test_split, bool standardize,
     // a usage error (exit 2), like any other bad option.
     throw UsageError(e.what());
   }
+  if (val_split > 0) {
+    // A stream of its own, so the test rows and the batches stay those of the same seed without --val-split.
+    constexpr std::uint64_t val_stream = 0xD1B54A32D192ED03ull;
+    Generator val_gen(data.seed ^ val_stream);
+    auto [train, val] = stratified_split(prepared.train, val_split, val_gen);
+    if (val.size() == 0 || train.size() == 0)
+      throw UsageError("--val-split " + format_general(val_split, 6) + " leaves " + std::to_string(val.size()) +
+                       " validation and " + std::to_string(train.size()) + " training rows of " +
+                       std::to_string(prepared.train.size()) + ": choose a fraction that keeps some of each");
+    prepared.train = std::move(train);
+    prepared.val = std::move(val);
+  }
   if (standardize) {
     prepared.standardizer = Standardizer::fit(prepared.train.X);
     prepared.standardizer.apply(prepared.train.X);
+    if (prepared.val.size() > 0) prepared.standardizer.apply(prepared.val.X);
     if (prepared.test.size() > 0) prepared.standardizer.apply(prepared.test.X);
     prepared.standardized = true;
   }
@@ -284,6 +302,7 @@ PreparedData prepare_data(DataOptions data, double test_split, bool standardize,
 std::string describe_data(const PreparedData& prepared, const DataOptions& data) {
   std::string line = "data: " + (data.path.empty() ? data.dataset : data.path) + ", " +
                      std::to_string(prepared.train.size()) + " training rows";
+  if (prepared.val.size() > 0) line += ", " + std::to_string(prepared.val.size()) + " validation rows";
   if (prepared.test.size() > 0) line += ", " + std::to_string(prepared.test.size()) + " test rows";
   line += ", " + std::to_string(prepared.train.num_features()) + " inputs";
   const Encoding& encoding = prepared.encoding;

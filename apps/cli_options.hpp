@@ -37,7 +37,7 @@ void set_threads(int threads);
 // A dataset ready for training: split, and standardized with the training split's statistics
 // (which are kept, for the model file).
 struct PreparedData {
-  Dataset train, test;
+  Dataset train, val, test;  // val: carved from the training split by --val-split (0 rows without)
   Standardizer standardizer;
   bool standardized = false;
   std::string target_name;  // the CSV's label column, when the data came from a file
@@ -47,9 +47,11 @@ struct PreparedData {
 };
 // `classes` (--classes, -1 when not given) also sets the number of spiral arms or blobs clusters.
 // With `fixed`, a CSV file is read by that encoding (a model's), its columns found by name.
-// Warnings (an identifier-like column, a header of numbers) go to stderr.
+// Warnings (an identifier-like column, a header of numbers) go to stderr. `val_split` (--val-split)
+// takes that fraction of the training split, stratified and drawn from the seed, as the validation
+// set; the test split is untouched, and the standardization is fitted on what remains for training.
 PreparedData prepare_data(DataOptions data, double test_split, bool standardize, int classes = -1,
-                          const Encoding* fixed = nullptr);
+                          const Encoding* fixed = nullptr, double val_split = 0);
 
 // The model `config` describes for the prepared data, starting from --init's weights when given
 // (train and graph).

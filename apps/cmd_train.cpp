@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -15,6 +16,9 @@
 #include "ember/lab/io/model_file.hpp"
 #include "ember/lab/monitor/divergence.hpp"
 #include "ember/lab/monitor/observers.hpp"
+#include "ember/lab/plot/training_plot.hpp"
+#include "ember/lab/study/class_report.hpp"
+#include "ember/lab/train/training_run.hpp"
 #include "terminal.hpp"
 
 namespace ember::cli {
@@ -25,27 +29,40 @@ const char* train_example =
     "examples:\n"
     "  ember train --dataset iris --epochs 200 --save iris.safetensors\n"
     "  ember train --data my.csv --target label --activation tanh --hidden 32,16 --log run.csv\n"
-    "  ember train --dataset fashion_mnist --epochs 10 --batch-size 128 --json\n";
+    "  ember train --dataset fashion_mnist --epochs 10 --batch-size 128 --json\n"
+    "  ember train --dataset digits --val-split 0.1 --patience 5 --dropout 0.2 --lr-schedule cosine --plot run.svg\n"
+    "  ember train --dataset spiral --optimizer sgd --lr 0.1 --lr-schedule step:30:0.5 --warmup 5\n"
+    "  ember train --dataset fashion_mnist --epochs 20 --checkpoint run.ckpt      # interrupted? then:\n"
+    "  ember train --dataset fashion_mnist --epochs 20 --resume run.ckpt --save model.safetensors\n"
+    "\n"
+    "--lr-schedule, with PyTorch's semantics (torch.optim.lr_scheduler), stepped once per epoch:\n"
+    "  step:STEP_SIZE:GAMMA        StepLR: lr * GAMMA every STEP_SIZE epochs\n"
+    "  multistep:M1,M2,...:GAMMA   MultiStepLR: lr * GAMMA at each milestone epoch\n"
+    "  exponential:GAMMA           ExponentialLR: lr * GAMMA every epoch\n"
+    "  cosine[:T_MAX[:ETA_MIN]]    CosineAnnealingLR (T_MAX: the epochs after the warm-up)\n"
+    "  plateau:FACTOR:PATIENCE     ReduceLROnPlateau on the validation loss (needs --val-split)\n"
+    "--warmup N: epochs 1..N at lr*k/N, then the schedule starts.\n";
 
 // Four decimals; "-" for NaN.
 std::string four(double v) { return std::isnan(v) ? "-" : format_fixed(v, 4); }
 
-// "train loss 0.0198 acc 1.0000  test loss 0.1839 acc 0.9333" (no test figures without a test set).
+// "train loss 0.0198 acc 1.0000  val loss ...  test loss 0.1839 acc 0.9333" (only the splits there are).
 std::string figures(const EpochStats& s) {
   std::string text = "train loss " + four(s.train_loss) + " acc " + four(s.train_accuracy);
+  if (!std::isnan(s.val_loss)) text += "  val loss " + four(s.val_loss) + " acc " + four(s.val_accuracy);
   if (!std::isnan(s.test_loss)) text += "  test loss " + four(s.test_loss) + " acc " + four(s.test_accuracy);
   return text;
 }
 
-std::string epoch_line(const EpochStats& s, int epochs) {
+// The epoch line; `show_lr` when a schedule or warm-up changes the learning rate.
+std::string epoch_line(const EpochStats& s, int epochs, bool show_lr) {
   const std::string width = std::to_string(std::to_string(epochs).size());
   char head[64];
   std::snprintf(head, sizeof head, ("epoch %" + width + "d/%d").c_str(), s.epoch, epochs);
-  return std::string(head) + "  " + figures(s) + "  " + format_fixed(s.seconds, 3) + " s";
+  return std::string(head) + "  " + figures(s) + (show_lr ? "  lr " + format_general(s.lr, 4) : "") + "  " +
+         format_fixed(s.seconds, 3) + " s";
 }
 
-// The epoch lines: all of them, every Nth and the last (--every N), or none (--quiet). A run that
-// ends early (interrupted, diverged) still shows its last complete epoch.
 // The mean train loss of the epoch's samples so far: what the progress line shows.
 struct RunningLoss {
   int epoch = 0;
@@ -60,54 +77,81 @@ struct RunningLoss {
   }
 };
 
+// The epoch lines: all of them, every Nth and the last (--every N), or none (--quiet). A run that
+// ends early (interrupted, diverged, early stopping) still shows its last complete epoch.
 struct EpochLines {
   std::ostream& out;
   int epochs;
   bool quiet;
   int every;
+  bool show_lr;
   EpochStats latest;
   bool latest_shown = true;
 
   void epoch(const EpochStats& s) {
     latest = s;
     latest_shown = !quiet && (s.epoch % every == 0 || s.epoch == epochs);
-    if (latest_shown) out << epoch_line(s, epochs) << std::endl;
+    if (latest_shown) out << epoch_line(s, epochs, show_lr) << std::endl;
   }
   void last() {
-    if (!quiet && !latest_shown) out << epoch_line(latest, epochs) << std::endl;
+    if (!quiet && !latest_shown) out << epoch_line(latest, epochs, show_lr) << std::endl;
     latest_shown = true;
   }
 };
 
 // --quiet's one line: "trained 200 epochs in 0.41 s: train loss 0.0198 acc 1.0000  test loss ...".
-std::string summary_line(const FitResult& result) {
+std::string ending_line(const RunResult& result);
+std::string summary_line(const RunResult& result) {
   return "trained " + std::to_string(result.epochs.size()) + " epochs in " + format_fixed(result.train_seconds, 2) +
-         " s: " + figures(result.epochs.back());
+         " s: " + figures(result.epochs.back()) + (result.best_epoch > 0 ? "; " + ending_line(result) : "");
+}
+
+// How the run ended and which epoch was best, for a run with a validation set: "early stopping at
+// epoch 12: ...; best epoch 7 (val loss 0.2345), its weights restored".
+std::string ending_line(const RunResult& result) {
+  std::string line = result.stop_reason;
+  if (result.best_epoch > 0) {
+    line += "; best epoch " + std::to_string(result.best_epoch) + " (val loss " + four(result.best_val_loss) + ")";
+    if (result.restored_best) line += ", its weights restored";
+  }
+  return line;
 }
 
 std::string log_csv(const std::vector<EpochStats>& epochs) {
   std::ostringstream csv;
-  csv << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n";
-  const auto number = [](double v) { return format_general(v, 9); };  // nine significant digits
+  csv << "epoch,train_loss,train_accuracy,val_loss,val_accuracy,test_loss,test_accuracy,lr,seconds\n";
+  const auto number = [](double v) { return std::isnan(v) ? std::string() : format_general(v, 9); };
   for (const EpochStats& s : epochs) {
-    csv << s.epoch << ',' << number(s.train_loss) << ',' << number(s.train_accuracy) << ',';
-    if (!std::isnan(s.test_loss)) csv << number(s.test_loss) << ',' << number(s.test_accuracy);
-    else csv << ',';
-    csv << ',' << number(s.seconds) << '\n';
+    csv << s.epoch << ',' << number(s.train_loss) << ',' << number(s.train_accuracy) << ',' << number(s.val_loss)
+        << ',' << number(s.val_accuracy) << ',' << number(s.test_loss) << ',' << number(s.test_accuracy) << ','
+        << number(s.lr) << ',' << number(s.seconds) << '\n';
   }
   return csv.str();
 }
 
-nlohmann::json summary_json(const FitResult& result, const cxxopts::ParseResult& args, const std::string& model_path) {
+nlohmann::json summary_json(const RunResult& result, const cxxopts::ParseResult& args, const std::string& model_path) {
   nlohmann::json summary;
-  const EpochStats& last = result.epochs.back();
   auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
-  summary["final"] = {{"epoch", last.epoch},
-                      {"train_loss", last.train_loss},
-                      {"train_accuracy", last.train_accuracy},
-                      {"test_loss", number(last.test_loss)},
-                      {"test_accuracy", number(last.test_accuracy)}};
+  auto epoch_json = [&](const EpochStats& s) {
+    return nlohmann::json{{"epoch", s.epoch},
+                          {"train_loss", s.train_loss},
+                          {"train_accuracy", s.train_accuracy},
+                          {"val_loss", number(s.val_loss)},
+                          {"val_accuracy", number(s.val_accuracy)},
+                          {"test_loss", number(s.test_loss)},
+                          {"test_accuracy", number(s.test_accuracy)},
+                          {"lr", s.lr},
+                          {"seconds", s.seconds}};
+  };
+  summary["final"] = epoch_json(result.epochs.back());
   summary["epochs"] = result.epochs.size();
+  summary["history"] = nlohmann::json::array();
+  for (const EpochStats& s : result.epochs) summary["history"].push_back(epoch_json(s));
+  summary["stop_reason"] = result.stop_reason;
+  summary["best_epoch"] = result.best_epoch > 0 ? nlohmann::json(result.best_epoch) : nlohmann::json(nullptr);
+  summary["best_val_loss"] = number(result.best_val_loss);
+  summary["restored_best"] = result.restored_best;
+  summary["resumed_from_epoch"] = result.resumed_from;
   summary["train_seconds"] = result.train_seconds;
   summary["samples_per_second"] =
       result.train_seconds > 0 ? static_cast<double>(result.samples_seen) / result.train_seconds : 0.0;
@@ -117,6 +161,64 @@ nlohmann::json summary_json(const FitResult& result, const cxxopts::ParseResult&
   for (const auto& kv : args.arguments()) options[kv.key()] = kv.value();
   summary["options"] = options;
   return summary;
+}
+
+// The options a resumed run must share with the checkpoint's, as resolved values ("--lr" -> "0.001"):
+// the data as recorded (a CSV file by its SHA-256), the model and every training option but --epochs.
+std::vector<std::pair<std::string, std::string>> run_identity(const PreparedData& prepared, const TrainConfig& config,
+                                                              const RunOptions& run, const cxxopts::ParseResult& args) {
+  const DataRecord& data = prepared.record;
+  const auto number = [](double v) { return format_general(v, 17); };
+  std::string hidden;
+  for (Index h : config.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(h);
+  std::vector<std::pair<std::string, std::string>> identity = {
+      {"data", data.dataset.empty() ? data.path + " (SHA-256 " + data.sha256 + ")" : data.dataset},
+      {"--samples", std::to_string(data.samples)},
+      {"--noise", number(data.noise)},
+      {"--seed", std::to_string(config.seed)},
+      {"--test-split", number(data.test_split)},
+      {"--val-split", number(args["val-split"].as<double>())},
+      {"--standardize", prepared.standardized ? "yes" : "no"},
+      {"--activation", config.activation},
+      {"--hidden", hidden},
+      {"--classes", config.classes ? std::to_string(*config.classes) : "inferred"},
+      {"--init-scheme", args["init-scheme"].as<std::string>()},
+      {"--dropout", number(config.dropout)},
+      {"--batch-size", std::to_string(config.batch_size)},
+      {"--optimizer", config.optimizer},
+      {"--lr", number(config.lr)},
+      {"--momentum", number(config.momentum)},
+      {"--weight-decay", number(config.weight_decay)},
+      {"--shuffle", config.shuffle ? "yes" : "no (--no-shuffle)"},
+      {"--lr-schedule", run.lr_schedule},
+      {"--warmup", std::to_string(run.warmup)},
+      {"--patience", std::to_string(run.patience)},
+      {"--min-delta", number(run.min_delta)},
+      {"--restore-best", run.restore_best ? "yes" : "no"}};
+  // The CSV reading options, as typed: they decide the columns.
+  for (const char* option : {"target", "sep", "features", "ignore", "categorical"})
+    identity.emplace_back(std::string("--") + option, args.count(option) ? args[option].as<std::string>() : "");
+  for (const char* option : {"missing", "unknown"})  // these two have defaults
+    identity.emplace_back(std::string("--") + option, args[option].as<std::string>());
+  return identity;
+}
+
+// --val-split, --patience, --lr-schedule ... into RunOptions; usage errors name the option.
+RunOptions read_run_options(const cxxopts::ParseResult& args) {
+  RunOptions run;
+  run.lr_schedule = args["lr-schedule"].as<std::string>();
+  run.warmup = args["warmup"].as<int>();
+  run.patience = args["patience"].as<int>();
+  run.min_delta = args["min-delta"].as<double>();
+  if (args.count("restore-best") && args.count("no-restore-best"))
+    throw UsageError("give --restore-best or --no-restore-best, not both");
+  run.restore_best = args.count("restore-best") > 0 || (run.patience > 0 && args.count("no-restore-best") == 0);
+  if (args.count("checkpoint")) run.checkpoint = args["checkpoint"].as<std::string>();
+  else if (args.count("resume")) run.checkpoint = args["resume"].as<std::string>();  // a resumed run stays resumable
+  run.checkpoint_every = args["checkpoint-every"].as<int>();
+  if (args.count("checkpoint-every") && run.checkpoint.empty())
+    throw UsageError("--checkpoint-every needs --checkpoint FILE");
+  return run;
 }
 
 }  // namespace
@@ -129,10 +231,33 @@ int cmd_train(int argc, char** argv) {
   add_model_options(options);
   add_training_options(options);
   // clang-format off
+  options.add_options("Validation and schedule")
+      ("val-split", "carve this fraction of the training split out as a validation set (stratified, from --seed), "
+                    "measured every epoch; the test split is only scored",
+       cxxopts::value<double>()->default_value("0"))
+      ("patience", "early stopping: stop after N epochs without a lower validation loss (0: never)",
+       cxxopts::value<int>()->default_value("0"))
+      ("min-delta", "early stopping: an epoch improves when its validation loss is lower by more than this",
+       cxxopts::value<double>()->default_value("0"))
+      ("restore-best", "end with the weights of the epoch of lowest validation loss (default with --patience)")
+      ("no-restore-best", "with --patience, keep the last epoch's weights")
+      ("lr-schedule", "learning-rate schedule: constant, step:STEP:GAMMA, multistep:M1,M2:GAMMA, exponential:GAMMA, "
+                      "cosine[:T_MAX[:ETA_MIN]], plateau:FACTOR:PATIENCE (see below)",
+       cxxopts::value<std::string>()->default_value("constant"))
+      ("warmup", "linear learning-rate warm-up over the first N epochs", cxxopts::value<int>()->default_value("0"));
+  options.add_options("Checkpoints")
+      ("checkpoint", "write the whole training state here at the end of every epoch (atomically), to --resume from",
+       cxxopts::value<std::string>())
+      ("checkpoint-every", "write the checkpoint every N epochs (and after the last)",
+       cxxopts::value<int>()->default_value("1"))
+      ("resume", "continue the run saved in this checkpoint (give the same options; --epochs is the total)",
+       cxxopts::value<std::string>());
   options.add_options("Output")
       ("init", "start from the weights in this model file", cxxopts::value<std::string>())
       ("save", "write the trained model here (safetensors, PyTorch names)", cxxopts::value<std::string>())
       ("log", "write one CSV row per epoch here", cxxopts::value<std::string>())
+      ("plot", "draw loss and accuracy per epoch (train, validation, test) into this SVG file",
+       cxxopts::value<std::string>())
       ("json", "print a JSON summary on stdout (epoch lines go to stderr)")
       ("quiet", "print no epoch lines, only a summary line at the end (stderr still has errors and where it saved)")
       ("every", "print an epoch line every N epochs, and always the last", cxxopts::value<int>()->default_value("1"))
@@ -145,20 +270,41 @@ int cmd_train(int argc, char** argv) {
   }
   const DataOptions data = read_data_options(args);
   const TrainConfig config = read_train_config(args);
+  const RunOptions run_options = read_run_options(args);
+  const double val_split = args["val-split"].as<double>();
+  if (!(val_split >= 0 && val_split < 1)) throw UsageError("--val-split must be in [0, 1), got " + four(val_split));
   const bool json = args.count("json") > 0;
   const int every = args["every"].as<int>();
   if (every < 1) throw UsageError("--every must be at least 1, got " + std::to_string(every));
   if (args.count("quiet") && args.count("every")) throw UsageError("give --quiet or --every, not both");
+  if (args.count("resume") && args.count("init")) throw UsageError("give --init or --resume, not both");
   const std::string save_path = args.count("save") ? args["save"].as<std::string>() : "";
   const std::string log_path = args.count("log") ? args["log"].as<std::string>() : "";
+  const std::string plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
   if (!save_path.empty()) check_writable_destination(save_path, "--save");
   if (!log_path.empty()) check_writable_destination(log_path, "--log");
+  if (!plot_path.empty()) check_writable_destination(plot_path, "--plot");
+  if (!run_options.checkpoint.empty()) check_writable_destination(run_options.checkpoint, "--checkpoint");
 
-  PreparedData prepared =
-      prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.classes.value_or(-1));
+  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0,
+                                       config.classes.value_or(-1), nullptr, val_split);
   auto model = build_model_for(prepared, config, args);
-  EpochLines lines{json ? std::cerr : std::cout, config.epochs, args.count("quiet") > 0, every, {}, true};
+  RunOptions with_identity = run_options;
+  with_identity.identity = run_identity(prepared, config, run_options, args);
+  std::optional<TrainingRun> run;
+  try {
+    run.emplace(*model, prepared.train, prepared.val, prepared.test, config, with_identity);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (args.count("resume")) run->resume(args["resume"].as<std::string>());
+  const bool show_lr = run_options.lr_schedule != "constant" || run_options.warmup > 0;
+  EpochLines lines{json ? std::cerr : std::cout, config.epochs, args.count("quiet") > 0, every, show_lr, {}, true};
   if (!lines.quiet) std::cerr << describe_data(prepared, data) << std::endl;
+  if (!lines.quiet && args.count("resume")) {
+    std::cerr << "resuming " << args["resume"].as<std::string>() << " after epoch " << run->epochs_done() << " of "
+              << config.epochs << std::endl;
+  }
   ProgressBar progress;
   if (lines.quiet) progress.disable();
   // An interrupt stops at the end of a batch, mid-epoch. --save then writes the model as it was at the
@@ -181,9 +327,9 @@ int cmd_train(int argc, char** argv) {
   DivergenceCheck divergence(*model, config.lr);
   ObserverList observers{&divergence, &callbacks};
 
-  FitResult result;
+  RunResult result;
   try {
-    result = fit(*model, prepared.train, prepared.test, config, &observers);
+    result = run->run(&observers);
   } catch (const TrainingDiverged&) {
     progress.clear();
     lines.last();
@@ -191,18 +337,30 @@ int cmd_train(int argc, char** argv) {
     throw;
   }
   progress.clear();
-  lines.last();
+  if (!result.epochs.empty()) lines.last();
   if (lines.quiet && !result.epochs.empty()) lines.out << summary_line(result) << std::endl;
+  if (!lines.quiet && !result.stopped_early && (result.best_epoch > 0 || result.resumed_from > 0))
+    lines.out << ending_line(result) << std::endl;
   if (!log_path.empty()) write_text_file_atomic(log_path, log_csv(result.epochs));
+  if (!plot_path.empty() && !result.epochs.empty()) {
+    const std::string title = "ember train: " + (data.path.empty() ? data.dataset : data.path) + ", " +
+                              config.activation + ", " + config.optimizer + " lr " + format_general(config.lr, 4) +
+                              (show_lr ? " (" + run_options.lr_schedule + ")" : "") + ", seed " +
+                              std::to_string(config.seed);
+    write_text_file_atomic(plot_path, plot::training_curves_svg(result.epochs, title,
+                                                                result.restored_best ? result.best_epoch : 0));
+  }
   if (result.stopped_early) {
-    std::cerr << "ember train: interrupted: stopped at the end of a batch, after " << result.epochs.size()
+    const std::size_t complete = result.epochs.size() - static_cast<std::size_t>(result.resumed_from);
+    std::cerr << "ember train: interrupted: stopped at the end of a batch, after " << complete
               << " complete epoch(s)";
     if (save_path.empty()) std::cerr << "; nothing saved\n";
-    else if (result.epochs.empty()) std::cerr << "; nothing saved, " << save_path << " is unchanged\n";
+    else if (complete == 0) std::cerr << "; nothing saved, " << save_path << " is unchanged\n";
     else std::cerr << "; saving the model as it was at the end of epoch " << result.epochs.size() << "\n";
-    if (!result.epochs.empty() && !save_path.empty()) model->load_state_dict(last_complete_epoch);
+    if (complete > 0 && !save_path.empty()) model->load_state_dict(last_complete_epoch);
   }
-  if (!save_path.empty() && !(result.stopped_early && result.epochs.empty())) {
+  const bool trained = !result.epochs.empty() && !(result.stopped_early && last_complete_epoch.empty());
+  if (!save_path.empty() && trained) {
     ModelInfo info;
     info.class_names = prepared.train.class_names;
     info.feature_names = prepared.train.feature_names;
@@ -217,7 +375,11 @@ int cmd_train(int argc, char** argv) {
     save_model(save_path, *model, info);
     if (!lines.quiet) std::cerr << "saved model to " << save_path << "\n";
   }
-  if (json && !result.epochs.empty()) std::cout << summary_json(result, args, save_path).dump(2) << "\n";
+  if (json && !result.epochs.empty()) {
+    nlohmann::json summary = summary_json(result, args, save_path);
+    if (prepared.test.size() > 0) summary["test_metrics"] = test_metrics_json(*model, prepared);
+    std::cout << summary.dump(2) << "\n";
+  }
   return result.stopped_early ? 130 : 0;
 }
 

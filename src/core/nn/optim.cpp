@@ -20,10 +20,36 @@ void Optimizer::zero_grad() {
   for (Tensor& p : params_) p.zero_grad();
 }
 
+std::map<std::string, Matrix> Optimizer::state_dict() const {
+  std::map<std::string, Matrix> state;
+  for (const auto& [name, buffer] : buffers_)
+    for (std::size_t i = 0; i < buffer->size(); ++i)
+      if ((*buffer)[i].size() > 0) state.emplace(std::to_string(i) + "." + name, (*buffer)[i]);
+  return state;
+}
+
+void Optimizer::load_state_dict(const std::map<std::string, Matrix>& state, long steps) {
+  std::size_t loaded = 0;
+  for (auto& [name, buffer] : buffers_) {
+    for (std::size_t i = 0; i < buffer->size(); ++i) {
+      const auto found = state.find(std::to_string(i) + "." + name);
+      if (found == state.end()) continue;
+      if (found->second.rows() != params_[i].rows() || found->second.cols() != params_[i].cols())
+        throw std::runtime_error("optimizer state " + found->first + " does not have parameter " + std::to_string(i) +
+                                 "'s shape " + params_[i].shape().str());
+      (*buffer)[i] = found->second;
+      ++loaded;
+    }
+  }
+  if (loaded != state.size()) throw std::runtime_error("optimizer state has entries this optimizer does not know");
+  steps_ = steps;
+}
+
 // ---- SGD ----
 SGD::SGD(std::vector<Tensor> params, Scalar lr, Scalar momentum, Scalar dampening, Scalar weight_decay, bool nesterov)
-    : Optimizer(std::move(params)), lr_(lr), momentum_(momentum), dampening_(dampening), weight_decay_(weight_decay),
+    : Optimizer(std::move(params), lr), momentum_(momentum), dampening_(dampening), weight_decay_(weight_decay),
       nesterov_(nesterov), velocity_(params_.size()) {
+  buffers_ = {{"momentum_buffer", &velocity_}};
   require(lr >= 0, "SGD: invalid learning rate " + format_fixed(lr, 6) + " (must be >= 0)");
   require(momentum >= 0, "SGD: invalid momentum " + format_fixed(momentum, 6) + " (must be >= 0)");
   require(weight_decay >= 0, "SGD: invalid weight_decay " + format_fixed(weight_decay, 6) + " (must be >= 0)");
@@ -57,9 +83,10 @@ Adam::Adam(std::vector<Tensor> params, Scalar lr, std::pair<Scalar, Scalar> beta
 
 Adam::Adam(std::vector<Tensor> params, Scalar lr, std::pair<Scalar, Scalar> betas, Scalar eps, Scalar weight_decay,
            bool decoupled)
-    : Optimizer(std::move(params)), lr_(lr), beta1_(betas.first), beta2_(betas.second), eps_(eps),
+    : Optimizer(std::move(params), lr), beta1_(betas.first), beta2_(betas.second), eps_(eps),
       weight_decay_(weight_decay), decoupled_(decoupled), first_moment_(params_.size()),
       second_moment_(params_.size()) {
+  buffers_ = {{"exp_avg", &first_moment_}, {"exp_avg_sq", &second_moment_}};
   const char* name = decoupled ? "AdamW" : "Adam";
   require(lr >= 0, std::string(name) + ": invalid learning rate " + format_fixed(lr, 6) + " (must be >= 0)");
   require(eps >= 0, std::string(name) + ": invalid eps " + format_fixed(eps, 6) + " (must be >= 0)");

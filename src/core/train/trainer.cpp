@@ -1,5 +1,6 @@
-// fit(): the training loop. One epoch: a fresh batch order, then per batch the step a learner
-// expects (forward, loss, zero_grad, backward, step), then the epoch's figures. Everything random
+// The training loop. One epoch (Trainer::train_epoch): a fresh batch order, then per batch the step a
+// learner expects (forward, loss, zero_grad, backward, step), then the epoch's figures; fit() adds
+// the test figures and runs the epochs. Everything random
 // comes from two Generators seeded by config.seed: one draws the initial weights, the other the
 // batch order, so neither depends on the activation or on the other.
 #include "ember/core/train/trainer.hpp"
@@ -7,9 +8,9 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "ember/core/data/loader.hpp"
 #include "ember/core/nn/activation_modules.hpp"
 #include "ember/core/nn/loss.hpp"
+#include "ember/core/engine/format.hpp"
 #include "ember/core/train/metrics.hpp"
 
 namespace ember {
@@ -48,6 +49,7 @@ void validate(const TrainConfig& config) {
   require(config.lr >= 0, "--lr must be >= 0");
   require(config.momentum >= 0, "--momentum must be >= 0");
   require(config.weight_decay >= 0, "--weight-decay must be >= 0");
+  require(config.dropout >= 0 && config.dropout < 1, "--dropout must be in [0, 1), got " + format_general(config.dropout, 6));
   require(config.momentum == 0 || config.optimizer == "sgd", "--momentum applies to --optimizer sgd only");
   require(!config.classes || *config.classes >= 1,
           "--classes must be at least 1, got " + std::to_string(config.classes.value_or(0)));
@@ -91,57 +93,72 @@ Tensor classification_loss(const Tensor& logits, const std::vector<int>& y) {
   return nn::cross_entropy(logits, y);
 }
 
+Trainer::Trainer(nn::MyModel& model, const Dataset& train, const TrainConfig& config)
+    : model_(model), train_(train), shuffle_gen_(config.seed ^ shuffle_stream),
+      loader_(train, config.batch_size, config.shuffle, shuffle_gen_),
+      optimizer_(make_optimizer(config, model.parameters())) {
+  if (train.size() == 0) throw std::invalid_argument("the training set is empty");
+}
+
+std::optional<EpochStats> Trainer::train_epoch(FitObserver& watch) {
+  const int epoch = epochs_done_ + 1;
+  model_.train();
+  EpochTotals totals;
+  loader_.start_epoch();
+  const Index batches = loader_.num_batches();
+  for (Index b = 0; b < batches; ++b) {
+    // A new tensor for the first batch and for a last, shorter one; otherwise the previous step's
+    // graph, the only other holder of xb_, is gone, and its storage can be overwritten.
+    const Index rows = loader_.batch_rows(b);
+    if (!xb_.defined() || xb_.rows() != rows) xb_ = Tensor::from_matrix(Matrix(rows, train_.num_features()));
+    loader_.batch(b, xb_.mutable_value(), yb_);
+
+    const Tensor logits = model_.logits(xb_);
+    const Tensor loss = classification_loss(logits, yb_);
+    optimizer_->zero_grad();
+    loss.backward();
+    watch.on_step({epoch, b + 1, batches, rows, loss});
+    optimizer_->step();
+
+    totals.add(loss, logits, yb_);
+    samples_seen_ += rows;
+    if (watch.should_stop()) return std::nullopt;
+  }
+  epochs_done_ = epoch;
+  EpochStats stats;
+  stats.epoch = epoch;
+  stats.train_loss = totals.loss_sum / static_cast<double>(train_.size());
+  stats.train_accuracy = totals.correct / static_cast<double>(train_.size());
+  stats.lr = optimizer_->lr();
+  return stats;
+}
+
 FitResult fit(nn::MyModel& model, const Dataset& train, const Dataset& test, const TrainConfig& config,
               FitObserver* observer) {
   validate(config);
-  if (train.size() == 0) throw std::invalid_argument("the training set is empty");
   FitObserver nobody;
   FitObserver& watch = observer ? *observer : nobody;
-  Generator shuffle_gen(config.seed ^ shuffle_stream);
-  DataLoader loader(train, config.batch_size, config.shuffle, shuffle_gen);
-  const auto optimizer = make_optimizer(config, model.parameters());
+  Trainer trainer(model, train, config);
   FitResult result;
   const auto run_start = std::chrono::steady_clock::now();
-  Tensor xb;  // the batch is gathered straight into this tensor's storage: no copy per step
-  std::vector<int> yb;
-  for (int epoch = 1; epoch <= config.epochs && !result.stopped_early; ++epoch) {
+  while (trainer.epochs_done() < config.epochs) {
     const auto epoch_start = std::chrono::steady_clock::now();
-    EpochTotals totals;
-    loader.start_epoch();
-    const Index batches = loader.num_batches();
-    for (Index b = 0; b < batches && !result.stopped_early; ++b) {
-      // A new tensor for the first batch and for a last, shorter one; otherwise the previous step's
-      // graph, the only other holder of xb, is gone, and its storage can be overwritten.
-      const Index rows = loader.batch_rows(b);
-      if (!xb.defined() || xb.rows() != rows) xb = Tensor::from_matrix(Matrix(rows, train.num_features()));
-      loader.batch(b, xb.mutable_value(), yb);
-
-      const Tensor logits = model.logits(xb);
-      const Tensor loss = classification_loss(logits, yb);
-      optimizer->zero_grad();
-      loss.backward();
-      watch.on_step({epoch, b + 1, batches, rows, loss});
-      optimizer->step();
-
-      totals.add(loss, logits, yb);
-      result.samples_seen += rows;
-      result.stopped_early = watch.should_stop();
+    std::optional<EpochStats> stats = trainer.train_epoch(watch);
+    if (!stats) {  // a partial epoch is not reported as if it were whole
+      result.stopped_early = true;
+      break;
     }
-    if (result.stopped_early) break;  // a partial epoch is not reported as if it were whole
-    EpochStats stats;
-    stats.epoch = epoch;
-    stats.train_loss = totals.loss_sum / static_cast<double>(train.size());
-    stats.train_accuracy = totals.correct / static_cast<double>(train.size());
     if (test.size() > 0) {
       const Evaluation eval = evaluate(model, test.X, test.y);
-      stats.test_loss = eval.loss;
-      stats.test_accuracy = eval.accuracy;
+      stats->test_loss = eval.loss;
+      stats->test_accuracy = eval.accuracy;
     }
-    stats.seconds = seconds_since(epoch_start);
-    result.epochs.push_back(stats);
-    watch.on_epoch(stats);
+    stats->seconds = seconds_since(epoch_start);
+    result.epochs.push_back(*stats);
+    watch.on_epoch(*stats);
   }
   result.train_seconds = seconds_since(run_start);
+  result.samples_seen = trainer.samples_seen();
   return result;
 }
 

@@ -8,6 +8,9 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
 
 namespace ember {
 
@@ -39,6 +42,20 @@ class Generator {
       draw = next_u32();
     } while (draw >= limit);
     return draw % n;
+  }
+
+  // The engine's whole state as text (the standard fixes its format), so a checkpoint can continue
+  // the very stream of numbers a run was drawing.
+  std::string state() const {
+    std::ostringstream out;
+    out << engine_;
+    return out.str();
+  }
+  void set_state(const std::string& text) {
+    std::istringstream in(text);
+    std::mt19937 engine;
+    if (!(in >> engine)) throw std::runtime_error("Generator: not a generator state");
+    engine_ = engine;
   }
 
   // Fisher-Yates shuffle of any random-access container.

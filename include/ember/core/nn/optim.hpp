@@ -4,6 +4,8 @@
 // A parameter without a gradient (never reached by backward) is skipped, as PyTorch skips grad=None.
 #pragma once
 
+#include <map>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -13,15 +15,28 @@ namespace ember::nn {
 
 class Optimizer {
  public:
-  explicit Optimizer(std::vector<Tensor> params) : params_(std::move(params)) {}
+  Optimizer(std::vector<Tensor> params, Scalar lr) : params_(std::move(params)), lr_(lr) {}
   virtual ~Optimizer() = default;
   virtual void step() = 0;
   void zero_grad();
   long steps() const { return steps_; }
 
+  // The learning rate, as PyTorch's param_groups[0]["lr"]: a schedule changes it between epochs.
+  Scalar lr() const { return lr_; }
+  void set_lr(Scalar lr) { lr_ = lr; }
+
+  // What a checkpoint needs to continue exactly, named as PyTorch's optimizer.state_dict()["state"]:
+  // "0.exp_avg" is parameter 0's first moment. Buffers not created yet (before the first step) are absent.
+  std::map<std::string, Matrix> state_dict() const;
+  // Throws std::runtime_error for a name this optimizer does not have or a shape that is not its parameter's.
+  void load_state_dict(const std::map<std::string, Matrix>& state, long steps);
+
  protected:
   std::vector<Tensor> params_;
+  Scalar lr_;
   long steps_ = 0;  // how many times step() ran
+  // Each per-parameter buffer with its PyTorch name ("momentum_buffer"); set by the subclasses.
+  std::vector<std::pair<std::string, std::vector<Matrix>*>> buffers_;
 };
 
 class SGD : public Optimizer {
@@ -31,7 +46,7 @@ class SGD : public Optimizer {
   void step() override;
 
  private:
-  Scalar lr_, momentum_, dampening_, weight_decay_;
+  Scalar momentum_, dampening_, weight_decay_;
   bool nesterov_;
   std::vector<Matrix> velocity_;  // the momentum buffer b, per parameter
 };
@@ -49,7 +64,7 @@ class Adam : public Optimizer {
        bool decoupled);
 
  private:
-  Scalar lr_, beta1_, beta2_, eps_, weight_decay_;
+  Scalar beta1_, beta2_, eps_, weight_decay_;
   bool decoupled_;
   std::vector<Matrix> first_moment_;   // m, per parameter
   std::vector<Matrix> second_moment_;  // v, per parameter

@@ -3,8 +3,9 @@
 // activation gives exactly the figures `ember train` gives with the same options and seed.
 // The loss always comes from the logits: BCEWithLogits for one output, CrossEntropy otherwise.
 // Whatever watches the loop (progress, divergence checks, gradient norms, the study's diagnostics)
-// attaches through one FitObserver; the lab's are in include/ember/lab/monitor/. Read metrics.hpp
-// for evaluate().
+// attaches through one FitObserver; the lab's are in include/ember/lab/monitor/. A Trainer holds
+// what a run carries from epoch to epoch; the lab's training runs (validation, schedules, early
+// stopping, checkpoints: lab/train/) drive one epoch by epoch. Read metrics.hpp for evaluate().
 #pragma once
 
 #include <cmath>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "ember/core/data/dataset.hpp"
+#include "ember/core/data/loader.hpp"
 #include "ember/core/nn/mymodel.hpp"
 #include "ember/core/nn/optim.hpp"
 
@@ -35,6 +37,7 @@ struct TrainConfig {
   double momentum = 0;
   double weight_decay = 0;
   bool shuffle = true;
+  double dropout = 0;  // after each hidden activation, as nn.Dropout
   std::uint64_t seed = 0;
 };
 
@@ -46,7 +49,9 @@ void validate(const TrainConfig& config);
 struct EpochStats {
   int epoch = 0;  // 1-based
   double train_loss = 0, train_accuracy = 0;
+  double val_loss = NAN, val_accuracy = NAN;    // NaN without a validation set (the lab's runs have one)
   double test_loss = NAN, test_accuracy = NAN;  // NaN when there is no test set
+  double lr = 0;                                // the learning rate the epoch trained with
   double seconds = 0;
 };
 
@@ -87,6 +92,37 @@ std::unique_ptr<nn::Optimizer> make_optimizer(const TrainConfig& config, const s
 
 // BCEWithLogits (one output column; y as 0/1) or CrossEntropy (C columns), mean over the batch.
 Tensor classification_loss(const Tensor& logits, const std::vector<int>& y);
+
+// The moving parts of a run, kept from epoch to epoch: the optimizer, the shuffle's generator and its
+// loader, and the epoch count. A checkpoint saves exactly these (with the model's weights).
+class Trainer {
+ public:
+  // `model` and `train` must outlive the trainer.
+  Trainer(nn::MyModel& model, const Dataset& train, const TrainConfig& config);
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  // Trains the next epoch (epochs_done() + 1) and returns its train figures and learning rate; nothing
+  // when the observer stopped it mid-epoch (a partial epoch has no figures, and does not count).
+  std::optional<EpochStats> train_epoch(FitObserver& watch);
+
+  nn::Optimizer& optimizer() { return *optimizer_; }
+  Generator& shuffle_generator() { return shuffle_gen_; }
+  int epochs_done() const { return epochs_done_; }
+  void set_epochs_done(int epochs) { epochs_done_ = epochs; }  // when resuming from a checkpoint
+  Index samples_seen() const { return samples_seen_; }
+
+ private:
+  nn::MyModel& model_;
+  const Dataset& train_;
+  Generator shuffle_gen_;  // before loader_, which holds a reference to it
+  DataLoader loader_;
+  std::unique_ptr<nn::Optimizer> optimizer_;
+  Tensor xb_;  // the batch is gathered straight into this tensor's storage: no copy per step
+  std::vector<int> yb_;
+  int epochs_done_ = 0;
+  Index samples_seen_ = 0;
+};
 
 // Trains `model` on `train` (and measures on `test` when it has rows). The data must already be
 // standardized if wanted.

@@ -4,14 +4,15 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
 #include "ember/core/engine/format.hpp"
+#include "ember/core/train/metrics.hpp"
 #include "ember/lab/io/atomic_file.hpp"
 #include "ember/lab/io/model_file.hpp"
 #include "ember/lab/monitor/divergence.hpp"
@@ -122,9 +123,9 @@ std::string log_csv(const std::vector<EpochStats>& epochs) {
   csv << "epoch,train_loss,train_accuracy,val_loss,val_accuracy,test_loss,test_accuracy,lr,seconds\n";
   const auto number = [](double v) { return std::isnan(v) ? std::string() : format_general(v, 9); };
   for (const EpochStats& s : epochs) {
-    csv << s.epoch << ',' << number(s.train_loss) << ',' << number(s.train_accuracy) << ',' << number(s.val_loss)
-        << ',' << number(s.val_accuracy) << ',' << number(s.test_loss) << ',' << number(s.test_accuracy) << ','
-        << number(s.lr) << ',' << number(s.seconds) << '\n';
+    csv << s.epoch << ',' << number(s.train_loss) << ',' << number(s.train_accuracy) << ',' << number(s.val_loss) << ','
+        << number(s.val_accuracy) << ',' << number(s.test_loss) << ',' << number(s.test_accuracy) << ',' << number(s.lr)
+        << ',' << number(s.seconds) << '\n';
   }
   return csv.str();
 }
@@ -201,6 +202,23 @@ std::vector<std::pair<std::string, std::string>> run_identity(const PreparedData
   for (const char* option : {"missing", "unknown"})  // these two have defaults
     identity.emplace_back(std::string("--") + option, args[option].as<std::string>());
   return identity;
+}
+
+// The trained model's figures on the test split, as `ember eval --json` gives them (per-class precision,
+// recall, F1, support, their averages; ROC AUC and log loss for one sigmoid output).
+nlohmann::json test_metrics_json(nn::MyModel& model, const PreparedData& prepared) {
+  const Dataset& test = prepared.test;
+  const Evaluation e = evaluate(model, test.X, test.y);
+  std::vector<std::string> names = prepared.train.class_names;
+  const int classes =
+      static_cast<int>(std::max<std::size_t>(names.size(), model.num_classes() == 1 ? 2 : model.num_classes()));
+  while (static_cast<int>(names.size()) < classes) names.push_back(std::to_string(names.size()));
+  if (model.num_classes() == 1) {
+    std::vector<double> p(static_cast<std::size_t>(test.size()));
+    for (Index i = 0; i < test.size(); ++i) p[static_cast<std::size_t>(i)] = e.probabilities(i, 0);
+    return class_report_json(binary_class_report(test.y, e.predicted, p), names);
+  }
+  return class_report_json(class_report(test.y, e.predicted, classes), names);
 }
 
 // --val-split, --patience, --lr-schedule ... into RunOptions; usage errors name the option.
@@ -347,13 +365,12 @@ int cmd_train(int argc, char** argv) {
                               config.activation + ", " + config.optimizer + " lr " + format_general(config.lr, 4) +
                               (show_lr ? " (" + run_options.lr_schedule + ")" : "") + ", seed " +
                               std::to_string(config.seed);
-    write_text_file_atomic(plot_path, plot::training_curves_svg(result.epochs, title,
-                                                                result.restored_best ? result.best_epoch : 0));
+    write_text_file_atomic(
+        plot_path, plot::training_curves_svg(result.epochs, title, result.restored_best ? result.best_epoch : 0));
   }
   if (result.stopped_early) {
     const std::size_t complete = result.epochs.size() - static_cast<std::size_t>(result.resumed_from);
-    std::cerr << "ember train: interrupted: stopped at the end of a batch, after " << complete
-              << " complete epoch(s)";
+    std::cerr << "ember train: interrupted: stopped at the end of a batch, after " << complete << " complete epoch(s)";
     if (save_path.empty()) std::cerr << "; nothing saved\n";
     else if (complete == 0) std::cerr << "; nothing saved, " << save_path << " is unchanged\n";
     else std::cerr << "; saving the model as it was at the end of epoch " << result.epochs.size() << "\n";

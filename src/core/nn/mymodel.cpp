@@ -1,4 +1,4 @@
-// MyModel: the article's model, composed of Linear layers and one activation module.
+// MyModel: the article's model, composed of Linear layers, one activation module and an optional Dropout.
 #include "ember/core/nn/mymodel.hpp"
 
 #include <stdexcept>
@@ -6,7 +6,7 @@
 namespace ember::nn {
 
 MyModel::MyModel(Index input_size, Index num_classes, Generator& gen, const std::string& activation,
-                 const std::vector<Index>& hidden, InitScheme init)
+                 const std::vector<Index>& hidden, InitScheme init, Scalar dropout)
     : input_size_(input_size), num_classes_(num_classes), hidden_(hidden) {
   if (input_size <= 0)
     throw std::invalid_argument("MyModel: input_size must be positive, got " + std::to_string(input_size));
@@ -23,6 +23,12 @@ MyModel::MyModel(Index input_size, Index num_classes, Generator& gen, const std:
     layers_.push_back(&register_module("fc" + std::to_string(k + 1), std::move(layer)));
   }
   activation_ = &register_module("activation", make_activation(activation));
+  // Drawn after every weight, so dropout changes no weight; dropout 0 draws nothing and adds no child.
+  // A negative p reaches Dropout too, which refuses it.
+  if (dropout != 0) {
+    dropout_gen_ = std::make_unique<Generator>(gen.next_u32());
+    dropout_ = &register_module("dropout", std::make_unique<Dropout>(dropout, *dropout_gen_));
+  }
   // One output: the probability of the positive class, σ(z). Several: a distribution over the
   // classes, softmax along each row (dim 1), as in the article.
   head_ = num_classes == 1 ? static_cast<Module*>(&register_module("head", std::make_unique<Sigmoid>()))
@@ -36,7 +42,10 @@ Tensor MyModel::logits(const Tensor& x) {
   }
   Tensor h = x;
   // Through operator(), not forward(): a forward hook on fc1 (the study's) sees fc1's output z₁.
-  for (std::size_t k = 0; k + 1 < layers_.size(); ++k) h = (*activation_)((*layers_[k])(h));
+  for (std::size_t k = 0; k + 1 < layers_.size(); ++k) {
+    h = (*activation_)((*layers_[k])(h));
+    if (dropout_) h = (*dropout_)(h);
+  }
   return (*layers_.back())(h);
 }
 

@@ -41,7 +41,7 @@ class Module {
   std::vector<std::pair<std::string, Tensor>> named_parameters() const;
   void zero_grad();
 
-  // ---- modes (kept for PyTorch's API; no Ember layer behaves differently in eval yet) ----
+  // ---- modes: train() and eval() set every child too; Dropout is the one layer they change ----
   void train(bool mode = true);
   void eval() { train(false); }
   bool is_training() const { return training_; }

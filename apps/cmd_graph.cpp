@@ -30,6 +30,7 @@ TrainConfig read_model_config(const cxxopts::ParseResult& args) {
   if (args.count("classes")) config.classes = args["classes"].as<int>();
   config.batch_size = args["batch-size"].as<long>();
   config.seed = args["seed"].as<std::uint64_t>();
+  config.dropout = args["dropout"].as<double>();
   try {
     config.init_scheme = nn::parse_init_scheme(args["init-scheme"].as<std::string>());
     validate(config);

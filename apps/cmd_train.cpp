@@ -206,21 +206,6 @@ std::vector<std::pair<std::string, std::string>> run_identity(const PreparedData
 
 // The trained model's figures on the test split, as `ember eval --json` gives them (per-class precision,
 // recall, F1, support, their averages; ROC AUC and log loss for one sigmoid output).
-nlohmann::json test_metrics_json(nn::MyModel& model, const PreparedData& prepared) {
-  const Dataset& test = prepared.test;
-  const Evaluation e = evaluate(model, test.X, test.y);
-  std::vector<std::string> names = prepared.train.class_names;
-  const int classes =
-      static_cast<int>(std::max<std::size_t>(names.size(), model.num_classes() == 1 ? 2 : model.num_classes()));
-  while (static_cast<int>(names.size()) < classes) names.push_back(std::to_string(names.size()));
-  if (model.num_classes() == 1) {
-    std::vector<double> p(static_cast<std::size_t>(test.size()));
-    for (Index i = 0; i < test.size(); ++i) p[static_cast<std::size_t>(i)] = e.probabilities(i, 0);
-    return class_report_json(binary_class_report(test.y, e.predicted, p), names);
-  }
-  return class_report_json(class_report(test.y, e.predicted, classes), names);
-}
-
 // --val-split, --patience, --lr-schedule ... into RunOptions; usage errors name the option.
 RunOptions read_run_options(const cxxopts::ParseResult& args) {
   RunOptions run;
@@ -394,7 +379,6 @@ int cmd_train(int argc, char** argv) {
   }
   if (json && !result.epochs.empty()) {
     nlohmann::json summary = summary_json(result, args, save_path);
-    if (prepared.test.size() > 0) summary["test_metrics"] = test_metrics_json(*model, prepared);
     std::cout << summary.dump(2) << "\n";
   }
   return result.stopped_early ? 130 : 0;

@@ -106,7 +106,8 @@ TEST_CASE("train --json and --log describe the run", "[cli]") {
   CHECK(summary["options"]["dataset"] == "iris");
   CHECK(r.err.find("epoch 3/3") != std::string::npos);  // the epoch lines went to stderr
   const std::string log = read_file(dir.file("log.csv"));
-  CHECK(log.rfind("epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n", 0) == 0);
+  CHECK(log.rfind("epoch,train_loss,train_accuracy,val_loss,val_accuracy,test_loss,test_accuracy,lr,seconds\n", 0) ==
+        0);
   CHECK(std::count(log.begin(), log.end(), '\n') == 4);
 }
 

@@ -8,9 +8,9 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "ember/core/engine/format.hpp"
 #include "ember/core/nn/activation_modules.hpp"
 #include "ember/core/nn/loss.hpp"
-#include "ember/core/engine/format.hpp"
 #include "ember/core/train/metrics.hpp"
 
 namespace ember {
@@ -49,7 +49,8 @@ void validate(const TrainConfig& config) {
   require(config.lr >= 0, "--lr must be >= 0");
   require(config.momentum >= 0, "--momentum must be >= 0");
   require(config.weight_decay >= 0, "--weight-decay must be >= 0");
-  require(config.dropout >= 0 && config.dropout < 1, "--dropout must be in [0, 1), got " + format_general(config.dropout, 6));
+  require(config.dropout >= 0 && config.dropout < 1,
+          "--dropout must be in [0, 1), got " + format_general(config.dropout, 6));
   require(config.momentum == 0 || config.optimizer == "sgd", "--momentum applies to --optimizer sgd only");
   require(!config.classes || *config.classes >= 1,
           "--classes must be at least 1, got " + std::to_string(config.classes.value_or(0)));
@@ -70,7 +71,7 @@ Index output_units(int num_classes, int forced_classes) {
 std::unique_ptr<nn::MyModel> build_model(const TrainConfig& config, Index input_size, Index outputs) {
   Generator init_gen(config.seed);
   return std::make_unique<nn::MyModel>(input_size, outputs, init_gen, config.activation, config.hidden,
-                                       config.init_scheme);
+                                       config.init_scheme, static_cast<Scalar>(config.dropout));
 }
 
 std::unique_ptr<nn::Optimizer> make_optimizer(const TrainConfig& config, const std::vector<Tensor>& params) {

@@ -133,17 +133,6 @@ std::string log_csv(const std::vector<EpochStats>& epochs) {
 nlohmann::json summary_json(const RunResult& result, const cxxopts::ParseResult& args, const std::string& model_path) {
   nlohmann::json summary;
   auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
-  auto epoch_json = [&](const EpochStats& s) {
-    return nlohmann::json{{"epoch", s.epoch},
-                          {"train_loss", s.train_loss},
-                          {"train_accuracy", s.train_accuracy},
-                          {"val_loss", number(s.val_loss)},
-                          {"val_accuracy", number(s.val_accuracy)},
-                          {"test_loss", number(s.test_loss)},
-                          {"test_accuracy", number(s.test_accuracy)},
-                          {"lr", s.lr},
-                          {"seconds", s.seconds}};
-  };
   summary["final"] = epoch_json(result.epochs.back());
   summary["epochs"] = result.epochs.size();
   summary["history"] = nlohmann::json::array();

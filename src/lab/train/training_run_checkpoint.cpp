@@ -34,18 +34,6 @@ Matrix matrix_of(const StoredTensor& t, const std::string& name) {
 nlohmann::json number(double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); }
 double number_of(const nlohmann::json& v) { return v.is_null() ? NAN : v.get<double>(); }
 
-nlohmann::json epoch_json(const EpochStats& s) {
-  return {{"epoch", s.epoch},
-          {"train_loss", number(s.train_loss)},
-          {"train_accuracy", number(s.train_accuracy)},
-          {"val_loss", number(s.val_loss)},
-          {"val_accuracy", number(s.val_accuracy)},
-          {"test_loss", number(s.test_loss)},
-          {"test_accuracy", number(s.test_accuracy)},
-          {"lr", s.lr},
-          {"seconds", s.seconds}};
-}
-
 EpochStats epoch_of(const nlohmann::json& j) {
   EpochStats s;
   s.epoch = j.at("epoch").get<int>();
@@ -77,6 +65,18 @@ nn::StateDict state_from(const SafetensorsFile& file, const std::string& prefix,
 }
 
 }  // namespace
+
+nlohmann::json epoch_json(const EpochStats& s) {
+  return {{"epoch", s.epoch},
+          {"train_loss", number(s.train_loss)},
+          {"train_accuracy", number(s.train_accuracy)},
+          {"val_loss", number(s.val_loss)},
+          {"val_accuracy", number(s.val_accuracy)},
+          {"test_loss", number(s.test_loss)},
+          {"test_accuracy", number(s.test_accuracy)},
+          {"lr", s.lr},
+          {"seconds", s.seconds}};
+}
 
 void TrainingRun::save_checkpoint() {
   SafetensorsFile file;

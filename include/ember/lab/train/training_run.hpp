@@ -58,6 +58,9 @@ struct RunResult : FitResult {
   int resumed_from = 0;        // epochs the checkpoint had done (0: a fresh run)
 };
 
+// One epoch's figures as JSON (NaN as null): a checkpoint's history and `ember train --json`'s.
+nlohmann::json epoch_json(const EpochStats& stats);
+
 class TrainingRun {
  public:
   // `val` may be empty (0 rows): then no early stopping, no plateau schedule, no restore-best.

@@ -1,11 +1,12 @@
-// ember eval: how a saved model does on a dataset — loss, accuracy, per-class precision and
-// recall, and the confusion matrix. The model file records how it was trained: its columns (found
-// by name), its target, its data and seed. Given the very data it trained on (the same file, by
-// SHA-256, or the same built-in dataset), eval scores the test rows that training held out; given
-// other data, every row. It always says which rows it scored.
-#include <iomanip>
+// ember eval: how a saved model does on a dataset: loss, accuracy, per-class precision, recall and
+// F1 with their averages, ROC AUC and log loss for a binary model, and the confusion matrix. The
+// model file records how it was trained: its columns (found by name), its target, its data and
+// seed. Given the very data it trained on (the same file, by SHA-256, or the same built-in dataset),
+// eval scores the test rows that training held out; given other data, every row. It always says
+// which rows it scored.
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
@@ -39,45 +40,6 @@ std::vector<int> labels_as_model_indices(const Dataset& data, const std::vector<
   for (int label : data.y) y.push_back(index_of[static_cast<std::size_t>(label)]);
   return y;
 }
-
-// Four decimals; "-" for a figure that does not exist (the precision of a class never predicted).
-std::string four(double v) { return std::isnan(v) ? "-" : format_fixed(v, 4); }
-
-void print_report(const Evaluation& e, const ClassReport& report, const std::vector<std::string>& classes,
-                  Index samples) {
-  std::cout << "samples   " << samples << "\nloss      " << four(e.loss) << "\naccuracy  " << four(e.accuracy)
-            << "\n\n";
-  std::size_t width = 9;
-  for (const auto& name : classes) width = std::max(width, name.size() + 2);
-  std::cout << std::left;
-  std::cout.width(static_cast<std::streamsize>(width));
-  std::cout << "class"
-            << "precision  recall  support\n";
-  for (std::size_t c = 0; c < classes.size(); ++c) {
-    long support = 0;
-    for (long count : report.confusion[c]) support += count;
-    std::cout.width(static_cast<std::streamsize>(width));
-    std::cout << classes[c] << four(report.precision[c]) << "     " << four(report.recall[c]) << "  " << support
-              << "\n";
-  }
-  std::cout << "\nconfusion matrix (rows: true class, columns: predicted)\n";
-  std::size_t label_width = 0;
-  for (std::size_t r = 0; r < classes.size(); ++r)
-    label_width = std::max(label_width, classes[r].size() + std::to_string(r).size() + 5);
-  std::cout << std::string(label_width, ' ');
-  for (std::size_t c = 0; c < classes.size(); ++c)
-    std::cout << std::right << std::setw(8) << ("[" + std::to_string(c) + "]");
-  std::cout << "\n";
-  for (std::size_t r = 0; r < classes.size(); ++r) {
-    std::cout << std::left << std::setw(static_cast<int>(label_width)) << ("[" + std::to_string(r) + "] " + classes[r]);
-    for (long count : report.confusion[r]) std::cout << std::right << std::setw(8) << count;
-    std::cout << "\n";
-  }
-}
-
-}  // namespace
-
-namespace {
 
 // Which data eval reads and which of its rows it scores, with the sentence that says so.
 struct EvalPlan {
@@ -153,12 +115,14 @@ EvalPlan plan_evaluation(const cxxopts::ParseResult& args, const ModelInfo& info
 }  // namespace
 
 int cmd_eval(int argc, char** argv) {
-  cxxopts::Options options("ember eval",
-                           "Evaluate a saved model on a dataset: loss, accuracy, precision, recall, confusion matrix.");
+  cxxopts::Options options(
+      "ember eval", "Evaluate a saved model on a dataset: loss, accuracy, precision, recall, F1, confusion matrix.");
   // clang-format off
   options.add_options()
       ("model", "model file (from ember train, or PyTorch's with --activation)", cxxopts::value<std::string>())
       ("activation", "activation of a model file that does not record it (PyTorch's)", cxxopts::value<std::string>())
+      ("threshold", "a sigmoid model's decision threshold: class 1 where P(class 1) > T (default 0.5)",
+       cxxopts::value<double>())
       ("json", "print the figures as JSON")
       ("h,help", "show this help");
   // clang-format on
@@ -173,13 +137,24 @@ int cmd_eval(int argc, char** argv) {
            "--seed and --test-split); on other data, every row. --seed and --test-split, when given, win.\n"
            "The model's own standardization is applied (the one training computed).\n"
            "examples:\n  ember eval --model iris.safetensors\n"
-           "  ember eval --model m.safetensors --data holdout.csv\n";
+           "  ember eval --model m.safetensors --data holdout.csv\n"
+           "  ember eval --model moons.safetensors --threshold 0.3   # a sigmoid model: more positives\n"
+           "For a binary (sigmoid) model the report adds ROC AUC and the log loss of the probabilities.\n";
     return 0;
   }
   if (!args.count("model")) throw UsageError("--model FILE is required");
   const std::string activation = read_activation_option(args);
   const LoadedModel loaded = load_model(args["model"].as<std::string>(), activation);
   const ModelInfo& info = loaded.info;
+  std::optional<double> threshold;
+  if (args.count("threshold")) {
+    threshold = args["threshold"].as<double>();
+    if (loaded.model->num_classes() != 1)
+      throw UsageError("--threshold is for a sigmoid (binary) model; this one has a softmax over " +
+                       std::to_string(loaded.model->num_classes()) + " classes, and predicts the most probable");
+    if (!(*threshold > 0 && *threshold < 1))
+      throw UsageError("--threshold must be between 0 and 1, exclusive (got " + format_general(*threshold, 6) + ")");
+  }
   const EvalPlan plan = plan_evaluation(args, info);
   // A generator with a class count (spiral's arms, blobs' clusters) draws the model's classes, as
   // `ember train --classes K` drew them: the same --seed then gives the same test set.
@@ -213,21 +188,23 @@ int cmd_eval(int argc, char** argv) {
   const int num_classes = static_cast<int>(std::max<std::size_t>(
       classes.size(), loaded.model->num_classes() == 1 ? 2 : static_cast<std::size_t>(loaded.model->num_classes())));
   while (static_cast<int>(classes.size()) < num_classes) classes.push_back(std::to_string(classes.size()));
-  const Evaluation e = evaluate(*loaded.model, data.X, y);
-  const ClassReport report = class_report(y, e.predicted, num_classes);
+  Evaluation e = evaluate(*loaded.model, data.X, y);
+  if (threshold) e.predicted = predict_above(e.logits, *threshold);
+  const ClassReport report = evaluation_report(e, y, num_classes);
   const std::string rows = "scored " + std::to_string(data.size()) + " rows: " + plan.rows;
   if (args.count("json")) {
-    auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
-    nlohmann::json out = {{"samples", data.size()}, {"rows", rows},       {"loss", e.loss},
-                          {"accuracy", e.accuracy}, {"classes", classes}, {"confusion", report.confusion}};
-    for (std::size_t c = 0; c < classes.size(); ++c) {
-      out["precision"].push_back(number(report.precision[c]));
-      out["recall"].push_back(number(report.recall[c]));
-    }
+    nlohmann::json out = class_report_json(report, classes);
+    out["samples"] = data.size();
+    out["rows"] = rows;
+    out["loss"] = e.loss;
+    if (threshold) out["threshold"] = *threshold;
     std::cout << out.dump(2) << "\n";
   } else {
     std::cout << rows << "\n";
-    print_report(e, report, classes, data.size());
+    std::cout << "samples   " << data.size() << "\nloss      " << format_fixed(e.loss, 4) << "\naccuracy  "
+              << format_fixed(report.accuracy, 4);
+    if (threshold) std::cout << "  (threshold " << format_general(*threshold, 6) << ")";
+    std::cout << "\n\n" << format_class_report(report, classes);
   }
   return 0;
 }

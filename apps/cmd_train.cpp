@@ -153,6 +153,22 @@ nlohmann::json summary_json(const RunResult& result, const cxxopts::ParseResult&
   return summary;
 }
 
+// The saved model scored on the test split, with the figures `ember eval` prints: after restore-best
+// these are the best epoch's weights, which "final" (the last epoch trained) is not. Null without a
+// test split.
+nlohmann::json test_metrics_json(nn::MyModel& model, const PreparedData& prepared, const RunResult& result) {
+  const Dataset& test = prepared.test;
+  if (test.size() == 0) return nullptr;
+  const Evaluation e = evaluate(model, test.X, test.y);
+  const int classes = model.num_classes() == 1 ? 2 : model.num_classes();
+  std::vector<std::string> names = prepared.train.class_names;
+  while (static_cast<int>(names.size()) < classes) names.push_back(std::to_string(names.size()));
+  nlohmann::json metrics = class_report_json(evaluation_report(e, test.y, classes), names);
+  metrics["loss"] = e.loss;
+  metrics["weights_of_epoch"] = result.restored_best ? result.best_epoch : static_cast<int>(result.epochs.size());
+  return metrics;
+}
+
 // The options a resumed run must share with the checkpoint's, as resolved values ("--lr" -> "0.001"):
 // the data as recorded (a CSV file by its SHA-256), the model and every training option but --epochs.
 std::vector<std::pair<std::string, std::string>> run_identity(const PreparedData& prepared, const TrainConfig& config,
@@ -368,6 +384,7 @@ int cmd_train(int argc, char** argv) {
   }
   if (json && !result.epochs.empty()) {
     nlohmann::json summary = summary_json(result, args, save_path);
+    summary["test_metrics"] = test_metrics_json(*model, prepared, result);
     std::cout << summary.dump(2) << "\n";
   }
   return result.stopped_early ? 130 : 0;

@@ -28,7 +28,7 @@ const Command commands[] = {
     {"demo", "run every snippet of the article and print its output as PyTorch does", cmd_demo},
     {"datasets", "list the built-in datasets", cmd_datasets},
     {"train", "train the article's model on a dataset, print a line per epoch, optionally save it", cmd_train},
-    {"eval", "loss, accuracy, per-class precision/recall and confusion matrix of a saved model", cmd_eval},
+    {"eval", "loss, accuracy, precision/recall/F1, ROC AUC and confusion matrix of a saved model", cmd_eval},
     {"predict", "write one row of class probabilities per input row", cmd_predict},
     {"info", "what a model file holds: architecture, classes, features, encodings, training data", cmd_info},
     {"compare", "train one model per activation from identical starts and compare how they converge", cmd_compare},

@@ -45,7 +45,7 @@ install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/include/ember DESTINATION ${CMAKE_
 
 # ---- the CMake package ----
 # EmberTargets.cmake: the two imported targets, their include directory, compile definitions and
-# link interface (for the static lab, $<LINK_ONLY:> its private zlib and nlohmann_json, which
+# link interface (nlohmann_json, public; for the static lab, $<LINK_ONLY:> its private zlib, which
 # EmberConfig.cmake then finds). EmberConfig.cmake finds the dependencies first.
 install(EXPORT EmberTargets NAMESPACE Ember:: DESTINATION ${EMBER_INSTALL_CMAKEDIR} FILE EmberTargets.cmake)
 
@@ -100,9 +100,9 @@ if(EMBER_SANITIZE)
   string(APPEND EMBER_PC_CORE_LIBS " -fsanitize=address,undefined")
 endif()
 if(EMBER_CONFIG_STATIC_LAB)
-  set(EMBER_PC_LAB_REQUIRES "Requires: ember-core = ${PROJECT_VERSION}, zlib")
+  set(EMBER_PC_LAB_REQUIRES "Requires: ember-core = ${PROJECT_VERSION}, nlohmann_json, zlib")
 else()
-  set(EMBER_PC_LAB_REQUIRES "Requires: ember-core = ${PROJECT_VERSION}\nRequires.private: zlib")
+  set(EMBER_PC_LAB_REQUIRES "Requires: ember-core = ${PROJECT_VERSION}, nlohmann_json\nRequires.private: zlib")
 endif()
 # The paths: libdir and includedir under ${prefix} unless given as absolute paths.
 foreach(kind LIBDIR INCLUDEDIR)

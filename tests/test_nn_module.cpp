@@ -263,6 +263,10 @@ TEST_CASE("make_activation rejects an unknown name, listing the known ones, and 
   CHECK_THROWS_WITH(nn::make_activation("leaky_relu:abc"), Catch::Contains("abc") && Catch::Contains("not a number"));
   CHECK_THROWS_AS(nn::make_activation("leaky_relu:0.05x"), std::invalid_argument);
   CHECK_THROWS_AS(nn::make_activation("leaky_relu:inf"), std::invalid_argument);
+  // Found by fuzz_formula: a finite double past float's range became softplus:inf, whose spec did not read back.
+  CHECK_THROWS_WITH(nn::make_activation("softplus:2022222222222222222222222222222222222222222222"),
+                    Catch::Contains("out of range"));
+  CHECK_THROWS_WITH(nn::make_activation("elu:-1e39"), Catch::Contains("out of range"));
   CHECK_THROWS_AS(nn::make_activation("softplus:0"), std::invalid_argument);
   CHECK_THROWS_AS(nn::make_activation(""), std::invalid_argument);
   CHECK_THROWS_AS(nn::make_activation("ReLU"), std::invalid_argument);

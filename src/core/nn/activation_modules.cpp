@@ -86,6 +86,10 @@ std::unique_ptr<Activation> make_activation(const std::string& spec) {
     }
   }
   const Scalar p = static_cast<Scalar>(parameter);
+  // A parameter past float's range becomes inf in the model, and its spec would no longer read back.
+  if (!std::isfinite(p)) {
+    throw std::invalid_argument("activation \"" + spec + "\": \"" + arg + "\" is out of range for a float parameter");
+  }
   if (name == "leaky_relu") return std::make_unique<LeakyReLU>(has_parameter ? p : Scalar(0.01));
   if (name == "elu") return std::make_unique<ELU>(has_parameter ? p : Scalar(1));
   if (name == "softplus") {

@@ -36,6 +36,7 @@ Evaluation evaluate(nn::MyModel& model, const Matrix& X, const std::vector<int>&
   EvalModeGuard eval_mode(model);
   Evaluation result;
   const Index n = X.rows();
+  result.logits.resize(n, model.num_classes());
   result.probabilities.resize(n, model.num_classes());
   double loss_sum = 0;
   for (Index start = 0; start < n; start += chunk) {
@@ -43,6 +44,7 @@ Evaluation evaluate(nn::MyModel& model, const Matrix& X, const std::vector<int>&
     const std::vector<int> yb(y.begin() + start, y.begin() + start + rows);
     const Tensor logits = model.logits(Tensor::from_matrix(X.middleRows(start, rows)));
     loss_sum += classification_loss(logits, yb).item() * static_cast<double>(rows);
+    result.logits.middleRows(start, rows) = logits.value();
     result.probabilities.middleRows(start, rows) = model.head(logits).value();
     for (int p : predict_classes(logits.value(), true)) result.predicted.push_back(p);
   }

@@ -12,6 +12,7 @@ namespace ember {
 struct Evaluation {
   double loss = 0;
   double accuracy = 0;
+  Matrix logits;               // (N, outputs): the last layer's output, before the head
   Matrix probabilities;        // (N, outputs): the model's forward(), sigmoid or softmax
   std::vector<int> predicted;  // (N) class indices
 };

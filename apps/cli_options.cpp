@@ -15,6 +15,7 @@
 #include "ember/lab/data/csv.hpp"
 #include "ember/lab/io/model_file.hpp"
 #include "ember/lab/runtime/process.hpp"
+#include "ember/lab/study/compare.hpp"
 #include "suggest.hpp"
 
 namespace ember::cli {
@@ -129,8 +130,10 @@ void add_training_options(cxxopts::Options& options) {
       ("epochs", "passes over the training set", cxxopts::value<int>()->default_value("100"))
       ("batch-size", "samples per step (above the dataset size: full batch)",
        cxxopts::value<long>()->default_value("32"))
-      ("optimizer", "sgd, adam or adamw", cxxopts::value<std::string>()->default_value("adam"))
-      ("lr", "learning rate", cxxopts::value<double>()->default_value("0.001"))
+      ("optimizer", "sgd, adam or adamw (ember compare: a list, sgd,adam, is a grid)",
+       cxxopts::value<std::string>()->default_value("adam"))
+      ("lr", "learning rate (ember compare: a list, 1e-4,1e-3,1e-2, is a grid)",
+       cxxopts::value<std::string>()->default_value("0.001"))
       ("momentum", "SGD momentum", cxxopts::value<double>()->default_value("0"))
       ("weight-decay", "L2 penalty (adamw: decoupled decay, default 0.01)",
        cxxopts::value<double>()->default_value("0"))
@@ -204,15 +207,26 @@ std::vector<Index> parse_hidden(const std::string& text) {
   return sizes;
 }
 
-TrainConfig read_train_config(const cxxopts::ParseResult& args) {
+TrainConfig read_train_config(const cxxopts::ParseResult& args, bool grid) {
   TrainConfig config;
   config.activation = args["activation"].as<std::string>();
   config.hidden = parse_hidden(args["hidden"].as<std::string>());
   if (args.count("classes")) config.classes = args["classes"].as<int>();
   config.epochs = args["epochs"].as<int>();
   config.batch_size = args["batch-size"].as<long>();
-  config.optimizer = args["optimizer"].as<std::string>();
-  config.lr = args["lr"].as<double>();
+  // A list is a grid (ember compare's); the base config holds its first entry.
+  const std::vector<std::string> optimizers = split_list(args["optimizer"].as<std::string>());
+  std::vector<double> lrs;
+  try {
+    lrs = parse_lr_list(args["lr"].as<std::string>());
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (!grid && (lrs.size() > 1 || optimizers.size() > 1))
+    throw UsageError(std::string(lrs.size() > 1 ? "--lr" : "--optimizer") +
+                     " takes one value here; a list is a grid, for ember compare");
+  config.optimizer = optimizers.empty() ? "" : optimizers.front();
+  config.lr = lrs.front();
   config.momentum = args["momentum"].as<double>();
   config.weight_decay = args["weight-decay"].as<double>();
   config.shuffle = args.count("no-shuffle") == 0;

@@ -26,7 +26,8 @@ void add_training_options(cxxopts::Options& options);
 DataOptions read_data_options(const cxxopts::ParseResult& args);
 double read_test_split(const cxxopts::ParseResult& args);
 // Model and training options into a TrainConfig (defaults as in DESIGN.md).
-TrainConfig read_train_config(const cxxopts::ParseResult& args);
+// `grid`: --lr and --optimizer may be lists (ember compare); the config holds their first values.
+TrainConfig read_train_config(const cxxopts::ParseResult& args, bool grid = false);
 std::vector<Index> parse_hidden(const std::string& text);  // "64,32" -> {64, 32}; "" -> {} (parse_or_usage refuses it)
 std::vector<std::string> split_list(const std::string& text);  // "id,name" -> {"id", "name"}
 // --activation of eval, predict and info (a model file that does not record it): "" when not given;

@@ -35,6 +35,10 @@ nlohmann::json result_json(const Summary& summary, const CompareResult& result,
   out["findings"] = sentences;
   for (const ActivationSummary& r : summary.rows) {
     out["summary"].push_back({{"activation", r.activation},
+                              {"optimizer", r.setting.optimizer},
+                              {"lr", r.setting.lr},
+                              {"final_val_loss", stat_json(r.final_val_loss)},
+                              {"final_val_accuracy", stat_json(r.final_val_accuracy)},
                               {"final_train_loss", stat_json(r.final_train_loss)},
                               {"final_train_accuracy", stat_json(r.final_train_accuracy)},
                               {"final_test_accuracy", stat_json(r.final_test_accuracy)},
@@ -46,22 +50,43 @@ nlohmann::json result_json(const Summary& summary, const CompareResult& result,
                               {"saturated_fraction", stat_json(r.saturated_fraction)},
                               {"seconds", stat_json(r.seconds)}});
   }
+  out["grid"] = nlohmann::json::array();
+  for (const GridCell& cell : summary.grid) {
+    out["grid"].push_back({{"activation", cell.activation},
+                           {"optimizer", cell.setting.optimizer},
+                           {"lr", cell.setting.lr},
+                           {"seeds", cell.seeds},
+                           {"diverged", cell.diverged},
+                           {"final_val_loss", stat_json(cell.final_val_loss)},
+                           {"final_val_accuracy", stat_json(cell.final_val_accuracy)},
+                           {"chosen", cell.chosen}});
+  }
   auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
   for (const CompareRun& run : result.runs) {
+    // The test split is shown for the chosen settings only: it never takes part in the choice.
+    const bool chosen = is_chosen(summary, run);
     nlohmann::json epochs = nlohmann::json::array();
     for (const StudyEpoch& e : run.epochs) {
       epochs.push_back({{"epoch", e.epoch},
                         {"train_loss", e.train_loss},
                         {"train_accuracy", e.train_accuracy},
-                        {"test_loss", number(e.test_loss)},
-                        {"test_accuracy", number(e.test_accuracy)},
+                        {"val_loss", number(e.val_loss)},
+                        {"val_accuracy", number(e.val_accuracy)},
+                        {"test_loss", chosen ? number(e.test_loss) : nullptr},
+                        {"test_accuracy", chosen ? number(e.test_accuracy) : nullptr},
                         {"grad_norm", e.grad_norm},
                         {"dead_fraction", e.dead_fraction},
                         {"saturated_fraction", e.saturated_fraction},
                         {"seconds", e.seconds}});
     }
-    out["runs"].push_back(
-        {{"activation", run.activation}, {"seed", run.seed}, {"seconds", run.seconds}, {"epochs", epochs}});
+    out["runs"].push_back({{"activation", run.activation},
+                           {"optimizer", run.setting.optimizer},
+                           {"lr", run.setting.lr},
+                           {"seed", run.seed},
+                           {"chosen", chosen},
+                           {"diverged", run.diverged ? nlohmann::json(run.divergence) : nlohmann::json(false)},
+                           {"seconds", run.seconds},
+                           {"epochs", epochs}});
   }
   return out;
 }
@@ -90,6 +115,12 @@ int cmd_compare(int argc, char** argv) {
        cxxopts::value<int>()->default_value("1"))
       ("jobs", "runs to train at once, each on its own thread (default: one per CPU core, divided by --threads); "
                "the figures do not depend on it", cxxopts::value<int>())
+      ("lr-grid", "a grid of learning rates spaced evenly in log, LOW:HIGH:N (1e-4:1e-1:7), instead of --lr",
+       cxxopts::value<std::string>())
+      ("val-split", "fraction of the training split held out to choose each activation's setting (stratified; "
+                    "default 0.2 with a grid, else 0); the test split never chooses", cxxopts::value<double>())
+      ("select", "choose each activation's setting by its mean final validation loss, or acc: accuracy",
+       cxxopts::value<std::string>()->default_value("loss"))
       ("target-loss", "'epochs to target': first epoch with train loss at or below this", cxxopts::value<double>())
       ("target-accuracy", "'epochs to target': first epoch with test (else train) accuracy at or above this "
                           "(default: 95% of the best final)",
@@ -106,13 +137,31 @@ int cmd_compare(int argc, char** argv) {
                  "examples:\n  ember compare --plot compare.svg\n"
                  "  ember compare --dataset moons --seeds 5 --epochs 50 --csv runs.csv\n"
                  "  ember compare --hidden 32,32,32,32,32,32,32,32 --activations sigmoid,relu --init-scheme he\n"
-                 "  ember compare --activations relu,swish,mish,\"x/(1+abs(x))\"\n";
+                 "  ember compare --activations relu,swish,mish,\"x/(1+abs(x))\"\n"
+                 "  ember compare --dataset digits --lr-grid 1e-4:1e-1:7 --seeds 3   # each at its best lr\n"
+                 "  ember compare --lr 1e-3,1e-2 --optimizer sgd,adam --csv grid.csv\n"
+                 "With several learning rates or optimizers, every (activation, optimizer, lr, seed) run starts from\n"
+                 "the seed's shared weights and batches; each activation's setting is chosen on a validation split\n"
+                 "carved from the training data (--val-split), and only the chosen setting's test figures are shown.\n";
     return 0;
   }
   DataOptions data = read_data_options(args);
   if (data.dataset.empty() && data.path.empty()) data.dataset = "spiral";
   CompareConfig config;
-  config.base = read_train_config(args);
+  config.base = read_train_config(args, true);
+  try {
+    if (args.count("lr-grid")) {
+      if (args.count("lr")) throw UsageError("give --lr or --lr-grid, not both");
+      config.lrs = parse_lr_grid(args["lr-grid"].as<std::string>());
+    } else {
+      config.lrs = parse_lr_list(args["lr"].as<std::string>());
+    }
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  config.base.lr = config.lrs.front();
+  config.optimizers = split_list(args["optimizer"].as<std::string>());
+  config.select = args["select"].as<std::string>();
   config.activations = split_activation_list(args["activations"].as<std::string>());  // max(x,0.1*x) stays whole
   config.seeds = args["seeds"].as<int>();
   config.jobs = args.count("jobs") ? args["jobs"].as<int>() : default_jobs(args["threads"].as<int>());
@@ -130,8 +179,15 @@ int cmd_compare(int argc, char** argv) {
   if (!csv_path.empty()) check_writable_destination(csv_path, "--csv");
   if (!plot_path.empty()) check_writable_destination(plot_path, "--plot");
 
-  PreparedData prepared =
-      prepare_data(data, read_test_split(args), args.count("no-standardize") == 0, config.base.classes.value_or(-1));
+  const bool grid = settings_of(config).size() > 1;
+  const double val_split = args.count("val-split") ? args["val-split"].as<double>() : grid ? 0.2 : 0.0;
+  if (!(val_split >= 0 && val_split < 1))
+    throw UsageError("--val-split must be in [0, 1), got " + format_general(val_split, 6));
+  if (grid && val_split == 0)
+    throw UsageError("a grid of " + std::to_string(settings_of(config).size()) +
+                     " settings needs a validation set to choose from: --val-split must be above 0");
+  PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0,
+                                       config.base.classes.value_or(-1), nullptr, val_split);
   try {
     output_units(prepared.train.num_classes(), config.base.classes.value_or(-1));
   } catch (const std::invalid_argument& e) {
@@ -143,10 +199,11 @@ int cmd_compare(int argc, char** argv) {
   callbacks.step = [&](const Step& step) { progress.update(current, step.epoch, config.base.epochs); };
   callbacks.stop = &install_interrupt_handler();
   const CompareResult result = run_comparison(
-      prepared.train, prepared.test, config,
-      [&](const std::string& activation, std::uint64_t seed, int number, int total) {
-        current = "run " + std::to_string(number) + "/" + std::to_string(total) + " " + activation + " seed " +
-                  std::to_string(seed);
+      prepared.train, prepared.val, prepared.test, config,
+      [&](const CompareRun& run, int number, int total) {
+        current = "run " + std::to_string(number) + "/" + std::to_string(total) + " " + run.activation +
+                  (grid ? " " + run.setting.optimizer + " lr " + format_general(run.setting.lr, 3) : "") + " seed " +
+                  std::to_string(run.seed);
         if (!progress.enabled()) std::cerr << "compare: " << current << "\n";
       },
       &callbacks);
@@ -166,22 +223,26 @@ int cmd_compare(int argc, char** argv) {
     const TrainConfig& b = config.base;
     std::ostringstream setup;
     setup << "ember compare: " << (data.dataset.empty() ? data.path : data.dataset) << ", " << prepared.train.size()
-          << " training samples, hidden " << args["hidden"].as<std::string>() << ", init "
-          << nn::to_string(b.init_scheme) << ", " << b.optimizer << " lr " << format_general(b.lr, 6);
+          << " training samples";
+    if (prepared.val.size() > 0) setup << ", " << prepared.val.size() << " validation";
+    setup << ", hidden " << args["hidden"].as<std::string>() << ", init " << nn::to_string(b.init_scheme) << ", ";
+    if (grid) setup << settings_of(config).size() << " settings (" << describe_grid(config) << ")";
+    else setup << b.optimizer << " lr " << format_general(b.lr, 6);
     if (b.momentum != 0) setup << " momentum " << format_general(b.momentum, 6);
     if (b.weight_decay != 0) setup << " weight decay " << format_general(b.weight_decay, 6);
     setup << ", " << b.epochs << " epochs, batch " << b.batch_size
           << (config.seeds > 1 ? ", " + std::to_string(config.seeds) + " seeds" : "");
     std::cout << setup.str() << "\n\n";
     std::cout << summary_table(summary, result) << "\n";
+    if (grid) std::cout << grid_table(summary, result) << "\n";
     for (const std::string& sentence : sentences) std::cout << "- " << sentence << "\n";
   }
   if (!csv_path.empty()) {
-    write_text_file_atomic(csv_path, comparison_csv(result));
+    write_text_file_atomic(csv_path, comparison_csv(result, summary));
     std::cerr << "wrote " << csv_path << "\n";
   }
   if (!plot_path.empty()) {
-    write_text_file_atomic(plot_path, comparison_svg(result));
+    write_text_file_atomic(plot_path, comparison_svg(result, summary));
     std::cerr << "wrote the plot to " << plot_path << " (open it in a browser)\n";
   }
   return result.interrupted ? 130 : 0;

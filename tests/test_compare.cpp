@@ -100,7 +100,7 @@ TEST_CASE("runs trained 3 at a time give the very figures of runs trained one by
   callbacks.step = [&](const Step& step) { shown_epochs.push_back(step.epoch); };
   const CompareResult three_at_once = run_comparison(
       train, test, config,
-      [&](const std::string&, std::uint64_t, int number, int) {
+      [&](const CompareRun&, int number, int) {
         started.push_back(number);
         shown_epochs.push_back(0);
       },
@@ -151,7 +151,7 @@ TEST_CASE("a stop request ends every run in flight, and the result holds no run 
     if (++batches == 50) stop = true;  // callbacks run one at a time: no race on `batches`
   };
   const CompareResult result = run_comparison(
-      train, test, config, [&](const std::string&, std::uint64_t, int, int) { ++started; }, &callbacks);
+      train, test, config, [&](const CompareRun&, int, int) { ++started; }, &callbacks);
   CHECK(stop.load());
   CHECK(started <= 2);         // the two that were in flight; none started after the stop
   CHECK(result.runs.empty());  // neither finished
@@ -171,8 +171,7 @@ TEST_CASE("after a stop request the result keeps the finished runs, and the repo
   callbacks.stop = &stop;
   // One run at a time: when the third starts, the first two (tanh, both seeds) are finished.
   const CompareResult result = run_comparison(
-      train, test, config, [&](const std::string&, std::uint64_t, int number, int) { stop = stop || number == 3; },
-      &callbacks);
+      train, test, config, [&](const CompareRun&, int number, int) { stop = stop || number == 3; }, &callbacks);
   REQUIRE(result.runs.size() == 2);
   CHECK(result.interrupted);
   CHECK(result.planned_runs == 4);
@@ -230,9 +229,10 @@ TEST_CASE("one activation inside compare gives exactly the figures of ember trai
     }
     return rows;
   };
-  // train's log: epoch, train loss, acc, val loss, acc, test loss, acc, ...; compare's: run, activation, epoch, ...
+  // train's log: epoch, train loss, acc, val loss, acc, test loss, acc, ...; compare's: activation, optimizer,
+  // lr, seed, chosen, epoch, train loss, acc, val loss, acc, test loss, acc, ...
   const auto from_train = figures(ember_test::read_file(dir.file("train.csv")), {0, 1, 2, 5, 6});
-  const auto from_compare = figures(ember_test::read_file(dir.file("compare.csv")), {2, 3, 4, 5, 6});
+  const auto from_compare = figures(ember_test::read_file(dir.file("compare.csv")), {5, 6, 7, 10, 11});
   REQUIRE(from_train.size() == 4);
   CHECK(from_train == from_compare);
 }

@@ -51,7 +51,9 @@ std::string shorten(const std::string& text, std::size_t max_chars) {
 
 // Whether a point is drawn. On a log axis a value <= 0 has no position (log 0 = -inf), so it is
 // skipped like a NaN, and the line breaks there.
-bool drawable(double x, double y, bool log_y) { return std::isfinite(x) && std::isfinite(y) && (!log_y || y > 0); }
+bool drawable(double x, double y, bool log_x, bool log_y) {
+  return std::isfinite(x) && std::isfinite(y) && (!log_x || x > 0) && (!log_y || y > 0);
+}
 
 // An axis: its ticks, the data range they span, and the pixels that range maps onto.
 struct Axis {
@@ -148,7 +150,7 @@ void draw_series(std::ostringstream& out, const Series& series, std::size_t inde
   std::size_t run = 0;
   const std::size_t n = std::min(series.x.size(), series.y.size());
   for (std::size_t i = 0; i <= n; ++i) {
-    const bool ok = i < n && drawable(series.x[i], series.y[i], y.log);
+    const bool ok = i < n && drawable(series.x[i], series.y[i], x.log, y.log);
     if (!ok) {
       if (run == 1) path += " l0 0";
       run = 0;
@@ -164,6 +166,29 @@ void draw_series(std::ostringstream& out, const Series& series, std::size_t inde
   if (markers) {
     out << "<g class=\"markers series-" << index << "\" fill=\"" << kPalette[index % kColours] << "\">" << dots
         << "</g>\n";
+  }
+}
+
+// The band of a series: one translucent polygon per run of points whose both ends are drawable,
+// along band_high forwards and band_low back.
+void draw_band(std::ostringstream& out, const Series& series, std::size_t index, const Axis& x, const Axis& y) {
+  const std::size_t n = std::min({series.x.size(), series.band_low.size(), series.band_high.size()});
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= n; ++i) {
+    const bool ok = i < n && drawable(series.x[i], series.band_low[i], x.log, y.log) &&
+                    drawable(series.x[i], series.band_high[i], x.log, y.log);
+    if (ok) continue;
+    if (i > start) {
+      std::string points;
+      for (std::size_t k = start; k < i; ++k)
+        points += px(x.to_pixel(series.x[k])) + "," + px(y.to_pixel(series.band_high[k])) + " ";
+      for (std::size_t k = i; k-- > start;)
+        points += px(x.to_pixel(series.x[k])) + "," + px(y.to_pixel(series.band_low[k])) + " ";
+      points.pop_back();
+      out << "<polygon class=\"band series-" << index << "\" points=\"" << points << "\" fill=\""
+          << kPalette[index % kColours] << "\" fill-opacity=\"0.15\" stroke=\"none\"/>\n";
+    }
+    start = i + 1;
   }
 }
 
@@ -221,9 +246,13 @@ void draw_chart(std::ostringstream& out, const Panel& panel, double left, double
   std::vector<double> xs, ys;
   for (const Series& s : panel.series) {
     for (std::size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
-      if (!drawable(s.x[i], s.y[i], options.log_y)) continue;
+      if (!drawable(s.x[i], s.y[i], options.log_x, options.log_y)) continue;
       xs.push_back(s.x[i]);
       ys.push_back(s.y[i]);
+    }
+    for (std::size_t i = 0; i < std::min({s.x.size(), s.band_low.size(), s.band_high.size()}); ++i) {
+      for (double v : {s.band_low[i], s.band_high[i]})
+        if (drawable(s.x[i], v, options.log_x, options.log_y)) ys.push_back(v);
     }
   }
   // The y axis first: its tick labels decide the left margin, which decides the x axis's length.
@@ -234,10 +263,11 @@ void draw_chart(std::ostringstream& out, const Panel& panel, double left, double
   for (double tick : y.ticks) widest_tick = std::max(widest_tick, text_width(y.label(tick), kTickFontSize));
   const double legend = std::min(legend_width(panel.series), 0.4 * width);
   const Box box{(options.y_label.empty() ? 8 : 30) + widest_tick + 12, box_top, width - 16 - legend, box_bottom};
-  const Axis x = make_axis(xs, false, box.left, box.right, 70);
+  const Axis x = make_axis(xs, options.log_x, box.left, box.right, 70);
 
   out << "<g class=\"chart\" transform=\"translate(" << px(left) << " " << px(top) << ")\">\n";
   draw_axes(out, box, x, y);
+  for (std::size_t i = 0; i < panel.series.size(); ++i) draw_band(out, panel.series[i], i, x, y);
   for (std::size_t i = 0; i < panel.series.size(); ++i) draw_series(out, panel.series[i], i, x, y, options.markers);
   draw_legend(out, panel.series, box.right + 14, box.top, options.markers);
   draw_labels(out, options, box, height, xs.empty());

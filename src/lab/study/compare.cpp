@@ -15,6 +15,7 @@
 #include "ember/lab/formula/formula_activation.hpp"
 #include "ember/lab/monitor/divergence.hpp"
 #include "ember/lab/monitor/observers.hpp"
+#include "ember/lab/train/training_run.hpp"
 
 namespace ember {
 
@@ -51,12 +52,15 @@ int epoch_reaching(const CompareRun& run, const CompareConfig& config, double ac
   return -1;
 }
 
-// One run of the grid: its starting weights, then fit() watched by a divergence check, the
-// diagnostics and `observer`. True when it was stopped early.
-bool train_run(CompareRun& run, const Dataset& train, const Dataset& test, const TrainConfig& base, Index outputs,
-               FitObserver& observer) {
+// One run of the grid: its starting weights, then a TrainingRun watched by a divergence check, the
+// diagnostics and `observer`. True when it was stopped early. In a grid (`keep_divergence`) a run
+// that diverges ends there and says so; otherwise its error ends the comparison.
+bool train_run(CompareRun& run, const Dataset& train, const Dataset& val, const Dataset& test, const TrainConfig& base,
+               Index outputs, bool keep_divergence, FitObserver& observer) {
   TrainConfig run_config = base;
   run_config.activation = run.activation;
+  run_config.optimizer = run.setting.optimizer;
+  run_config.lr = run.setting.lr;
   run_config.seed = run.seed;
   // The starting weights, drawn once per seed from a model whose activation plays no part in
   // the draw, then copied in: every activation starts from exactly these numbers.
@@ -67,10 +71,18 @@ bool train_run(CompareRun& run, const Dataset& train, const Dataset& test, const
   Diagnostics diagnostics(*model);
   ObserverList observers{&divergence, &diagnostics, &observer};
   const auto begin = std::chrono::steady_clock::now();
-  const FitResult fitted = fit(*model, train, test, run_config, &observers);
+  bool stopped = false;
+  try {
+    TrainingRun training(*model, train, val, test, run_config, RunOptions{});
+    stopped = training.run(&observers).stopped_early;
+  } catch (const TrainingDiverged& e) {
+    if (!keep_divergence) throw;
+    run.diverged = true;
+    run.divergence = e.what();
+  }
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   run.epochs = diagnostics.epochs();
-  return fitted.stopped_early;
+  return stopped;
 }
 
 // What the threads training the grid share. They take runs in grid order, and call the caller's
@@ -87,7 +99,7 @@ struct Schedule {
     const int i = next_run++;
     latest_run = i;
     const CompareRun& run = runs[static_cast<std::size_t>(i)];
-    if (progress) progress(run.activation, run.seed, i + 1, static_cast<int>(runs.size()));
+    if (progress) progress(run, i + 1, static_cast<int>(runs.size()));
     return i;
   }
 
@@ -130,6 +142,18 @@ double unit_weighted(const std::vector<double>& fractions, const std::vector<Ind
   return units > 0 ? flagged / units : NAN;
 }
 
+std::vector<Setting> settings_of(const CompareConfig& config) {
+  const std::vector<std::string> optimizers =
+      config.optimizers.empty() ? std::vector<std::string>{config.base.optimizer} : config.optimizers;
+  const std::vector<double> lrs = config.lrs.empty() ? std::vector<double>{config.base.lr} : config.lrs;
+  std::vector<Setting> settings;
+  for (const std::string& optimizer : optimizers)
+    for (double lr : lrs) settings.push_back({optimizer, lr});
+  return settings;
+}
+
+bool same_setting(const Setting& a, const Setting& b) { return a.optimizer == b.optimizer && a.lr == b.lr; }
+
 void validate(const CompareConfig& config) {
   register_formula_activations();  // --activations may hold formulas
   validate(config.base);
@@ -153,14 +177,42 @@ void validate(const CompareConfig& config) {
   }
   if (config.seeds < 1) throw std::invalid_argument("--seeds must be at least 1, got " + std::to_string(config.seeds));
   if (config.jobs < 1) throw std::invalid_argument("--jobs must be at least 1, got " + std::to_string(config.jobs));
+  // Each setting is a TrainConfig of its own: the same checks, naming the value at fault.
+  for (const Setting& setting : settings_of(config)) {
+    TrainConfig cell = config.base;
+    cell.optimizer = setting.optimizer;
+    cell.lr = setting.lr;
+    validate(cell);
+  }
+  for (std::size_t i = 0; i < config.lrs.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (config.lrs[i] == config.lrs[j])
+        throw std::invalid_argument("--lr: " + format_general(config.lrs[i], 6) + " is given twice");
+  for (std::size_t i = 0; i < config.optimizers.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (config.optimizers[i] == config.optimizers[j])
+        throw std::invalid_argument("--optimizer: " + config.optimizers[i] + " is given twice");
+  if (config.select != "loss" && config.select != "acc")
+    throw std::invalid_argument("--select must be loss or acc, got \"" + config.select + "\"");
 }
 
 CompareResult run_comparison(const Dataset& train, const Dataset& test, const CompareConfig& config,
                              const CompareProgress& progress, FitObserver* observer) {
+  return run_comparison(train, Dataset{}, test, config, progress, observer);
+}
+
+CompareResult run_comparison(const Dataset& train, const Dataset& val, const Dataset& test, const CompareConfig& config,
+                             const CompareProgress& progress, FitObserver* observer) {
   validate(config);
+  const std::vector<Setting> settings = settings_of(config);
+  const bool grid = settings.size() > 1;
+  if (grid && val.size() == 0)
+    throw std::invalid_argument("a grid of " + std::to_string(settings.size()) +
+                                " settings needs a validation set to choose from: add --val-split F");
   CompareResult result;
   result.config = config;
   result.has_test = test.size() > 0;
+  result.has_validation = val.size() > 0;
   for (Index count : class_counts(result.has_test ? test : train)) {
     result.chance_accuracy =
         std::max(result.chance_accuracy,
@@ -168,8 +220,14 @@ CompareResult run_comparison(const Dataset& train, const Dataset& test, const Co
   }
   const Index outputs = output_units(train.num_classes(), config.base.classes.value_or(-1));
   for (const std::string& activation : config.activations) {
-    for (int k = 0; k < config.seeds; ++k) {
-      result.runs.push_back(CompareRun{activation, config.base.seed + static_cast<std::uint64_t>(k), {}, {}, 0});
+    for (const Setting& setting : settings) {
+      for (int k = 0; k < config.seeds; ++k) {
+        CompareRun run;
+        run.activation = activation;
+        run.setting = setting;
+        run.seed = config.base.seed + static_cast<std::uint64_t>(k);
+        result.runs.push_back(run);
+      }
     }
   }
   result.planned_runs = static_cast<int>(result.runs.size());
@@ -182,7 +240,7 @@ CompareResult run_comparison(const Dataset& train, const Dataset& test, const Co
       try {
         CompareRun& run = result.runs[static_cast<std::size_t>(i)];
         Schedule::Relay relay(schedule, i);
-        const bool stopped = train_run(run, train, test, config.base, outputs, relay);
+        const bool stopped = train_run(run, train, val, test, config.base, outputs, grid, relay);
         schedule.finished[static_cast<std::size_t>(i)] = !stopped;
         if (stopped) schedule.halt = true;
       } catch (...) {
@@ -211,18 +269,73 @@ CompareResult run_comparison(const Dataset& train, const Dataset& test, const Co
   return result;
 }
 
+namespace {
+
+// Each activation's cells over their seeds, and its choice among them: the lowest mean final
+// validation loss (or highest accuracy) among the cells where no seed diverged. Only validation
+// figures enter; without a validation set there is one cell per activation, chosen as it is.
+std::vector<GridCell> grid_cells(const CompareResult& result) {
+  const CompareConfig& config = result.config;
+  std::vector<GridCell> cells;
+  for (const std::string& activation : config.activations) {
+    const std::size_t first = cells.size();
+    for (const Setting& setting : settings_of(config)) {
+      GridCell cell;
+      cell.activation = activation;
+      cell.setting = setting;
+      std::vector<double> val_loss, val_accuracy, train_loss;
+      for (const CompareRun& run : result.runs) {
+        if (run.activation != activation || !same_setting(run.setting, setting)) continue;
+        ++cell.seeds;
+        if (run.diverged || run.epochs.empty()) {
+          ++cell.diverged;
+          continue;
+        }
+        val_loss.push_back(run.epochs.back().val_loss);
+        val_accuracy.push_back(run.epochs.back().val_accuracy);
+        train_loss.push_back(run.epochs.back().train_loss);
+      }
+      cell.final_val_loss = stat_of(val_loss);
+      cell.final_val_accuracy = stat_of(val_accuracy);
+      cell.final_train_loss = stat_of(train_loss);
+      if (cell.seeds > 0) cells.push_back(cell);
+    }
+    GridCell* best = nullptr;
+    for (std::size_t k = first; k < cells.size(); ++k) {
+      GridCell& cell = cells[k];
+      if (cell.diverged > 0) continue;
+      const bool better =
+          !best || (config.select == "acc" ? cell.final_val_accuracy.mean > best->final_val_accuracy.mean
+                                           : cell.final_val_loss.mean < best->final_val_loss.mean);
+      if (better) best = &cell;
+    }
+    if (best) best->chosen = true;
+  }
+  return cells;
+}
+
+}  // namespace
+
 Summary summarize(const CompareResult& result) {
   const CompareConfig& config = result.config;
   Summary summary;
+  summary.grid = grid_cells(result);
+  // The runs that count for an activation: those of its chosen setting.
+  std::vector<const CompareRun*> chosen_runs;
+  for (const GridCell& cell : summary.grid) {
+    if (!cell.chosen) continue;
+    for (const CompareRun& run : result.runs)
+      if (run.activation == cell.activation && same_setting(run.setting, cell.setting)) chosen_runs.push_back(&run);
+  }
   // The default target: 95% of the best final accuracy any activation reached (averaged over seeds).
   double accuracy_target = config.target_accuracy;
   if (std::isnan(config.target_loss) && std::isnan(accuracy_target)) {
     double best = 0;
     for (const std::string& activation : config.activations) {
       std::vector<double> finals;
-      for (const CompareRun& run : result.runs)
-        if (run.activation == activation && !run.epochs.empty())
-          finals.push_back(accuracy_of(run.epochs.back(), result.has_test));
+      for (const CompareRun* run : chosen_runs)
+        if (run->activation == activation && !run->epochs.empty())
+          finals.push_back(accuracy_of(run->epochs.back(), result.has_test));
       if (!finals.empty()) best = std::max(best, mean_of(finals));
     }
     accuracy_target = 0.95 * best;
@@ -236,19 +349,31 @@ Summary summarize(const CompareResult& result) {
         std::string(result.has_test ? "test" : "train") + " accuracy >= " + format_fixed(accuracy_target, 3);
   }
   summary.accuracy_target = std::isnan(config.target_loss) ? accuracy_target : NAN;
-  for (const std::string& activation : config.activations) {
+  // The sensitivity: which cells get there (on validation data: the test split stays out of the grid).
+  for (GridCell& cell : summary.grid) {
+    cell.reaches_target =
+        cell.diverged == 0 && (std::isnan(config.target_loss) ? cell.final_val_accuracy.mean >= accuracy_target
+                                                              : cell.final_train_loss.mean <= config.target_loss);
+  }
+  for (const GridCell& cell : summary.grid) {
+    if (!cell.chosen) continue;
     ActivationSummary row;
-    row.activation = activation;
-    std::vector<double> loss, test_acc, train_acc, reach, norm, ratio, dead, saturated, seconds;
-    for (const CompareRun& run : result.runs) {
-      if (run.activation != activation || run.epochs.empty()) continue;
+    row.activation = cell.activation;
+    row.setting = cell.setting;
+    std::vector<double> loss, test_acc, train_acc, val_loss, val_acc, reach, norm, ratio, dead, saturated, seconds;
+    for (const CompareRun* run : chosen_runs) {
+      if (run->activation != cell.activation || run->epochs.empty()) continue;
       ++row.seeds;
-      const StudyEpoch& first = run.epochs.front();
-      const StudyEpoch& last = run.epochs.back();
+      const StudyEpoch& first = run->epochs.front();
+      const StudyEpoch& last = run->epochs.back();
       loss.push_back(last.train_loss);
       train_acc.push_back(last.train_accuracy);
       if (result.has_test) test_acc.push_back(last.test_accuracy);
-      const int reached = epoch_reaching(run, config, accuracy_target, result.has_test);
+      if (result.has_validation) {
+        val_loss.push_back(last.val_loss);
+        val_acc.push_back(last.val_accuracy);
+      }
+      const int reached = epoch_reaching(*run, config, accuracy_target, result.has_test);
       if (reached > 0) {
         reach.push_back(reached);
         ++row.seeds_reached;
@@ -257,11 +382,13 @@ Summary summarize(const CompareResult& result) {
       ratio.push_back(first.grad_norm.back() > 0 ? first.grad_norm.front() / first.grad_norm.back() : NAN);
       dead.push_back(unit_weighted(last.dead_fraction, config.base.hidden));
       saturated.push_back(unit_weighted(last.saturated_fraction, config.base.hidden));
-      seconds.push_back(run.seconds);
+      seconds.push_back(run->seconds);
     }
     row.final_train_loss = stat_of(loss);
     row.final_test_accuracy = stat_of(test_acc);
     row.final_train_accuracy = stat_of(train_acc);
+    row.final_val_loss = stat_of(val_loss);
+    row.final_val_accuracy = stat_of(val_acc);
     row.epochs_to_target = stat_of(reach);
     row.first_layer_grad_norm = stat_of(norm);
     row.grad_ratio = stat_of(ratio);

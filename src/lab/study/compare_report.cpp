@@ -102,23 +102,60 @@ std::vector<double> mean_curve(const CompareResult& result, const std::string& a
 
 std::string summary_table(const Summary& summary, const CompareResult& result) {
   const int seeds = result.config.seeds;
+  const bool grid = settings_of(result.config).size() > 1;
+  const bool optimizers = result.config.optimizers.size() > 1;
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"activation", "train loss", result.has_test ? "test acc" : "train acc", "epochs to target",
-                  "grad fc1 (ep 1)", "fc1/last", "dead", "saturated", "seconds"});
+  std::vector<std::string> header = {"activation"};
+  if (optimizers) header.push_back("optimizer");
+  if (grid) header.insert(header.end(), {"lr", "val loss"});
+  header.insert(header.end(), {"train loss", result.has_test ? "test acc" : "train acc", "epochs to target",
+                               "grad fc1 (ep 1)", "fc1/last", "dead", "saturated", "seconds"});
+  rows.push_back(header);
   for (const ActivationSummary& r : summary.rows) {
     std::string reach = cell(r.epochs_to_target, r.seeds_reached, one);
     if (r.seeds_reached == 0) reach = "never";
     else if (r.seeds_reached < r.seeds)
       reach += " (" + std::to_string(r.seeds_reached) + "/" + std::to_string(r.seeds) + " seeds)";
-    rows.push_back({activation_label(r.activation), cell(r.final_train_loss, seeds, four),
-                    cell(result.has_test ? r.final_test_accuracy : r.final_train_accuracy, seeds, four), reach,
-                    cell(r.first_layer_grad_norm, seeds, scientific), cell(r.grad_ratio, seeds, ratio),
-                    cell(r.dead_fraction, seeds, percent),
-                    saturates(r.activation) ? cell(r.saturated_fraction, seeds, percent) : "-",
-                    cell(r.seconds, seeds, two)});
+    std::vector<std::string> row = {activation_label(r.activation)};
+    if (optimizers) row.push_back(r.setting.optimizer);
+    if (grid) row.insert(row.end(), {format_general(r.setting.lr, 3), cell(r.final_val_loss, seeds, four)});
+    row.insert(row.end(), {cell(r.final_train_loss, seeds, four),
+                           cell(result.has_test ? r.final_test_accuracy : r.final_train_accuracy, seeds, four), reach,
+                           cell(r.first_layer_grad_norm, seeds, scientific), cell(r.grad_ratio, seeds, ratio),
+                           cell(r.dead_fraction, seeds, percent),
+                           saturates(r.activation) ? cell(r.saturated_fraction, seeds, percent) : "-",
+                           cell(r.seconds, seeds, two)});
+    rows.push_back(row);
   }
-  return align(rows) + "target: " + summary.target_description + "\n" +
+  std::string notes;
+  for (const std::string& activation : result.config.activations) {
+    const bool has_row = std::any_of(summary.rows.begin(), summary.rows.end(),
+                                     [&](const ActivationSummary& r) { return r.activation == activation; });
+    const bool has_cells = std::any_of(summary.grid.begin(), summary.grid.end(),
+                                       [&](const GridCell& c) { return c.activation == activation; });
+    if (!has_row && has_cells) notes += activation_label(activation) + ": diverged at every setting: no row\n";
+  }
+  return align(rows) + notes + "target: " + summary.target_description + "\n" +
+         (grid ? "each activation at the setting with the " +
+                     std::string(result.config.select == "acc" ? "highest mean final validation accuracy"
+                                                               : "lowest mean final validation loss") +
+                     " (test figures: that setting's only)\n"
+               : "") +
          (result.interrupted ? interrupted_note(result) + ": only the finished runs are shown\n" : "");
+}
+
+std::string grid_table(const Summary& summary, const CompareResult& result) {
+  const int seeds = result.config.seeds;
+  std::vector<std::vector<std::string>> rows = {
+      {"activation", "optimizer", "lr", "val loss", "val acc", "diverged", "chosen"}};
+  for (const GridCell& c : summary.grid) {
+    rows.push_back({activation_label(c.activation), c.setting.optimizer, format_general(c.setting.lr, 3),
+                    cell(c.final_val_loss, seeds, four), cell(c.final_val_accuracy, seeds, four),
+                    c.diverged > 0 ? std::to_string(c.diverged) + "/" + std::to_string(c.seeds) : "-",
+                    c.chosen ? "*" : ""});
+  }
+  return "the grid (validation figures, final epoch" + std::string(seeds > 1 ? ", mean ± std over seeds" : "") +
+         "):\n" + align(rows);
 }
 
 std::vector<std::string> findings(const Summary& summary, const CompareResult& result) {
@@ -210,6 +247,35 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
     out.push_back("Best final " + std::string(result.has_test ? "test" : "train") + " accuracy: " + join(best) + " (" +
                   fixed(best_acc, 4) + ").");
   }
+  // 5. In a grid, how wide a range of learning rates gets each activation there.
+  if (settings_of(result.config).size() > 1) {
+    std::vector<std::string> ranges;
+    for (const std::string& activation : result.config.activations) {
+      std::vector<double> reaching;
+      int cells = 0;
+      for (const GridCell& c : summary.grid) {
+        if (c.activation != activation) continue;
+        ++cells;
+        if (c.reaches_target) reaching.push_back(c.setting.lr);
+      }
+      if (cells == 0) continue;
+      std::string text = activation_label(activation) + " at ";
+      if (reaching.empty()) {
+        text += "none of its " + std::to_string(cells) + " settings";
+      } else {
+        const auto [low, high] = std::minmax_element(reaching.begin(), reaching.end());
+        text +=
+            std::to_string(reaching.size()) + " of " + std::to_string(cells) + " (lr " +
+            (*low == *high ? format_general(*low, 3) : format_general(*low, 3) + " to " + format_general(*high, 3)) +
+            ")";
+      }
+      ranges.push_back(text);
+    }
+    const std::string level = std::isnan(summary.accuracy_target)
+                                  ? "the target train loss"
+                                  : "the target accuracy (" + fixed(summary.accuracy_target, 3) + ") on validation";
+    if (!ranges.empty()) out.push_back("Settings that reach " + level + ": " + join(ranges) + ".");
+  }
   if (best_acc >= 0 && best_acc < result.chance_accuracy + 0.1) {
     out.push_back("No activation got far beyond chance (always guessing the largest class scores " +
                   fixed(result.chance_accuracy, 4) + "): the epochs to target above compare failures.");
@@ -217,22 +283,28 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
   return out;
 }
 
-std::string comparison_csv(const CompareResult& result) {
+std::string comparison_csv(const CompareResult& result) { return comparison_csv(result, summarize(result)); }
+
+std::string comparison_csv(const CompareResult& result, const Summary& summary) {
   std::ostringstream csv;
   const auto number = [](double v) { return format_general(v, 9); };  // nine significant digits
   const std::size_t layers = result.runs.empty() || result.runs.front().epochs.empty()
                                  ? 0
                                  : result.runs.front().epochs.front().grad_norm.size();
-  csv << "activation,seed,epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds";
+  csv << "activation,optimizer,lr,seed,chosen,epoch,train_loss,train_accuracy,val_loss,val_accuracy,test_loss,"
+         "test_accuracy,seconds";
   for (std::size_t k = 1; k <= layers; ++k) csv << ",grad_norm_fc" << k;
   for (std::size_t k = 1; k + 1 <= layers; ++k) csv << ",dead_h" << k;
   for (std::size_t k = 1; k + 1 <= layers; ++k) csv << ",saturated_h" << k;
   csv << "\n";
+  const auto optional = [&number](double v) { return std::isnan(v) ? std::string() : number(v); };
   for (const CompareRun& run : result.runs) {
+    const bool chosen = is_chosen(summary, run);  // the test figures of the chosen settings only
     for (const StudyEpoch& e : run.epochs) {
-      csv << run.activation << ',' << run.seed << ',' << e.epoch << ',' << number(e.train_loss) << ','
-          << number(e.train_accuracy) << ',';
-      if (!std::isnan(e.test_loss)) csv << number(e.test_loss) << ',' << number(e.test_accuracy);
+      csv << run.activation << ',' << run.setting.optimizer << ',' << number(run.setting.lr) << ',' << run.seed << ','
+          << (chosen ? "yes" : "no") << ',' << e.epoch << ',' << number(e.train_loss) << ',' << number(e.train_accuracy)
+          << ',' << optional(e.val_loss) << ',' << optional(e.val_accuracy) << ',';
+      if (chosen && !std::isnan(e.test_loss)) csv << number(e.test_loss) << ',' << number(e.test_accuracy);
       else csv << ',';
       csv << ',' << number(e.seconds);
       for (double v : e.grad_norm) csv << ',' << number(v);
@@ -244,6 +316,44 @@ std::string comparison_csv(const CompareResult& result) {
   return csv.str();
 }
 
+// Final validation accuracy against the learning rate, a line per activation and optimizer: the mean
+// over seeds, the band the seeds' lowest and highest. A diverged cell breaks the line.
+plot::Panel sensitivity_panel(const Summary& summary, const CompareResult& result) {
+  plot::Panel panel;
+  panel.options.title = "Sensitivity to the learning rate";
+  panel.options.x_label = "learning rate (log scale)";
+  panel.options.y_label = "final validation accuracy";
+  panel.options.log_x = true;
+  panel.options.markers = true;
+  const std::vector<Setting> settings = settings_of(result.config);
+  for (const std::string& activation : result.config.activations) {
+    std::vector<std::string> optimizers = result.config.optimizers;
+    if (optimizers.empty()) optimizers.push_back(result.config.base.optimizer);
+    for (const std::string& optimizer : optimizers) {
+      plot::Series series;
+      series.label = activation_label(activation) + (optimizers.size() > 1 ? " " + optimizer : "");
+      for (const GridCell& c : summary.grid) {
+        if (c.activation != activation || c.setting.optimizer != optimizer) continue;
+        double low = INFINITY, high = -INFINITY;
+        for (const CompareRun& run : result.runs) {
+          if (run.activation != activation || !same_setting(run.setting, c.setting) || run.diverged ||
+              run.epochs.empty())
+            continue;
+          low = std::min(low, run.epochs.back().val_accuracy);
+          high = std::max(high, run.epochs.back().val_accuracy);
+        }
+        const bool usable = c.diverged == 0;
+        series.x.push_back(c.setting.lr);
+        series.y.push_back(usable ? c.final_val_accuracy.mean : NAN);
+        series.band_low.push_back(usable ? low : NAN);
+        series.band_high.push_back(usable ? high : NAN);
+      }
+      if (!series.x.empty()) panel.series.push_back(std::move(series));
+    }
+  }
+  return panel;
+}
+
 // The dead fraction of all hidden units per epoch (layers weighted by size, as in the table), mean over seeds.
 std::vector<double> dead_curve(const CompareResult& result, const std::string& activation) {
   const std::vector<Index>& hidden = result.config.base.hidden;
@@ -251,7 +361,11 @@ std::vector<double> dead_curve(const CompareResult& result, const std::string& a
                     [&hidden](const StudyEpoch& e) { return unit_weighted(e.dead_fraction, hidden); });
 }
 
-std::string comparison_svg(const CompareResult& result) {
+std::string comparison_svg(const CompareResult& result) { return comparison_svg(result, summarize(result)); }
+
+std::string comparison_svg(const CompareResult& all_runs, const Summary& summary) {
+  const CompareResult result = chosen_runs(all_runs, summary);
+  const bool grid = settings_of(result.config).size() > 1;
   struct Figure {
     const char* title;
     const char* y_label;
@@ -279,6 +393,10 @@ std::string comparison_svg(const CompareResult& result) {
       if (!has_runs(result, activation)) continue;  // not measured: no empty entry in the legend
       plot::Series series;
       series.label = activation_label(activation);
+      if (grid) {
+        for (const ActivationSummary& r : summary.rows)
+          if (r.activation == activation) series.label += " (lr " + format_general(r.setting.lr, 3) + ")";
+      }
       series.y = f.figure ? mean_curve(result, activation, f.figure) : dead_curve(result, activation);
       for (std::size_t e = 0; e < series.y.size(); ++e) series.x.push_back(static_cast<double>(e + 1));
       panel.options.markers = series.x.size() <= 20;
@@ -286,6 +404,7 @@ std::string comparison_svg(const CompareResult& result) {
     }
     panels.push_back(std::move(panel));
   }
+  if (grid) panels.push_back(sensitivity_panel(summary, all_runs));
   std::string notes;
   if (result.config.seeds > 1) {
     notes = result.interrupted ? "means of the seeds that finished"

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ember::plot {
@@ -14,12 +15,21 @@ namespace ember::plot {
 // One line. x and y have the same length; a point whose x or y is NaN or infinite is skipped and
 // breaks the line there (e.g. an epoch whose loss diverged).
 struct Series {
+  Series() = default;
+  Series(std::string label, std::vector<double> x, std::vector<double> y, std::vector<double> band_low = {},
+         std::vector<double> band_high = {})
+      : label(std::move(label)), x(std::move(x)), y(std::move(y)), band_low(std::move(band_low)),
+        band_high(std::move(band_high)) {}
   std::string label;  // shown in the legend; any text (it is escaped)
   std::vector<double> x, y;
+  // Optional, as long as x: a shaded band from band_low to band_high around the line (e.g. the
+  // range over seeds), broken where either end is NaN. Empty: no band.
+  std::vector<double> band_low, band_high;
 };
 
 struct ChartOptions {
   std::string title, x_label, y_label;
+  bool log_x = false;    // logarithmic x axis with decade ticks; points with x <= 0 are skipped
   bool log_y = false;    // logarithmic y axis with decade ticks; points with y <= 0 are skipped
   bool markers = false;  // a dot on every point (useful when there are few points)
 };

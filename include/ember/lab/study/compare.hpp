@@ -1,7 +1,9 @@
 // The study the article promised: how the choice of activation changes training. One model per
 // activation, differing in nothing else — the same initial weights (drawn once, then copied into
-// every model), the same batches in the same order, the same optimizer — trained by fit(), repeated
-// for several seeds. Then a summary per activation and sentences drawn from the numbers.
+// every model), the same batches in the same order, the same optimizer — trained epoch by epoch (a
+// TrainingRun: lab/train/training_run.hpp), repeated for several seeds, and optionally over a grid of
+// learning rates and optimizers from which each activation's best setting is chosen on validation
+// data. Then a summary per activation and sentences drawn from the numbers.
 // The report (table, sentences, CSV, SVG) is in compare_report.hpp.
 #pragma once
 
@@ -15,8 +17,14 @@
 namespace ember {
 
 struct CompareConfig {
-  TrainConfig base;  // everything but the activation
+  TrainConfig base;  // everything but the activation (and the grid's learning rates and optimizers)
   std::vector<std::string> activations = {"sigmoid", "tanh", "relu", "leaky_relu"};
+  // The grid: every activation is trained at every (optimizer, learning rate), each from the seed's
+  // shared weights and batches. Empty: base.optimizer, base.lr alone. With more than one setting,
+  // each activation's is chosen on the validation set, never the test set (summarize()).
+  std::vector<double> lrs;
+  std::vector<std::string> optimizers;
+  std::string select = "loss";   // choose by the lowest mean final validation loss, or "acc": the highest accuracy
   int seeds = 1;                 // runs use seeds base.seed, base.seed + 1, ...
   double target_loss = NAN;      // "epochs to target": first epoch with train loss <= this, or
   double target_accuracy = NAN;  // first epoch with test (else train) accuracy >= this; neither
@@ -25,12 +33,30 @@ struct CompareConfig {
                                  // depend on it (only the seconds, when runs share a core)
 };
 
+// One cell of the grid, without the seed.
+struct Setting {
+  std::string optimizer;
+  double lr = 0;
+};
+// The grid's settings, optimizer-major then learning rate, as given.
+std::vector<Setting> settings_of(const CompareConfig& config);
+
+// --lr "1e-4,3e-4,1e-3": the rates as given. --lr-grid "1e-4:1e-1:7": 7 rates spaced evenly in log
+// from 1e-4 to 1e-1, both ends included. Throws std::invalid_argument naming the option and the text.
+std::vector<double> parse_lr_list(const std::string& text);
+std::vector<double> parse_lr_grid(const std::string& text);
+
 struct CompareRun {
   std::string activation;
+  Setting setting;
   std::uint64_t seed = 0;
   nn::StateDict initial_state;     // the weights it started from (identical across activations)
   std::vector<StudyEpoch> epochs;  // fit()'s figures with the diagnostics' (lab/monitor/diagnostics.hpp)
   double seconds = 0;
+  // In a grid, a run whose loss diverged (a learning rate too large) ends there and is kept as such:
+  // its setting cannot be chosen. (With one setting, divergence stops the comparison with its error.)
+  bool diverged = false;
+  std::string divergence;  // the divergence check's message
 };
 
 struct CompareResult {
@@ -39,11 +65,12 @@ struct CompareResult {
   int planned_runs = 0;          // activations x seeds; more than runs.size() when interrupted
   bool interrupted = false;      // stopped by callbacks.stop: `runs` holds the finished runs only
   bool has_test = false;
-  double chance_accuracy = 0;  // the largest class's share of the set accuracy is measured on
+  bool has_validation = false;  // a validation set was given: the runs' epochs carry val figures
+  double chance_accuracy = 0;   // the largest class's share of the set accuracy is measured on
 };
 
-// Called as each run starts: (activation, seed, run number from 1, runs in all).
-using CompareProgress = std::function<void(const std::string&, std::uint64_t, int, int)>;
+// Called as each run starts: (the run, its number from 1, runs in all).
+using CompareProgress = std::function<void(const CompareRun&, int, int)>;
 
 // The one check of a CompareConfig (its base too), with the message a user sees; run_comparison
 // calls it, and so does the CLI as soon as the options are read. Throws std::invalid_argument.
@@ -53,6 +80,10 @@ void validate(const CompareConfig& config);
 // (under a lock), the observer's on_step and on_epoch only for the run started last. A run that
 // throws (TrainingDiverged) stops the others; the first such error in grid order is rethrown. Once
 // observer->should_stop(), the result holds the runs that finished, and says it was interrupted.
+// `val` may be empty (0 rows); a grid of more than one setting needs one to choose from.
+CompareResult run_comparison(const Dataset& train, const Dataset& val, const Dataset& test, const CompareConfig& config,
+                             const CompareProgress& progress = {}, FitObserver* observer = nullptr);
+// Without a validation set.
 CompareResult run_comparison(const Dataset& train, const Dataset& test, const CompareConfig& config,
                              const CompareProgress& progress = {}, FitObserver* observer = nullptr);
 
@@ -62,8 +93,10 @@ struct Stat {
 };
 struct ActivationSummary {
   std::string activation;
+  Setting setting;  // the chosen one (the only one without a grid)
   Stat final_train_loss, final_test_accuracy, final_train_accuracy;
-  Stat epochs_to_target;  // over the seeds that reached it
+  Stat final_val_loss, final_val_accuracy;  // NaN without a validation set
+  Stat epochs_to_target;                    // over the seeds that reached it
   int seeds_reached = 0, seeds = 0;
   Stat first_layer_grad_norm;              // epoch 1
   Stat grad_ratio;                         // epoch 1: ‖dW₁‖ / ‖dW_K‖; well below 1 means vanishing gradients
@@ -71,13 +104,36 @@ struct ActivationSummary {
   Stat seconds;
 };
 
+// A cell of the grid over its seeds: the validation figures that chose, and whether it was chosen.
+struct GridCell {
+  std::string activation;
+  Setting setting;
+  int seeds = 0, diverged = 0;  // finished runs, and those of them that diverged
+  Stat final_val_loss, final_val_accuracy;
+  Stat final_train_loss;
+  bool chosen = false;
+  bool reaches_target = false;  // mean final validation accuracy (a loss target: train loss) meets the target
+};
+
 struct Summary {
-  std::vector<ActivationSummary> rows;  // the activations with at least one finished run
+  std::vector<ActivationSummary> rows;  // per activation its chosen setting's runs; none: no setting finished
+  std::vector<GridCell> grid;           // every cell with a finished run, in grid order
   std::string target_description;       // e.g. "test accuracy >= 0.874 (95% of the best final)"
   double accuracy_target = NAN;         // the accuracy target in force (NaN when the target is a loss)
 };
 
+// Chooses each activation's setting (the lowest mean final validation loss, or the highest accuracy
+// with select "acc", among the cells where no seed diverged; the first in grid order on a tie), then
+// summarizes the chosen cell's runs.
 Summary summarize(const CompareResult& result);
+
+bool same_setting(const Setting& a, const Setting& b);
+// Whether `run` is of its activation's chosen setting: its test figures are reported, the others' are not.
+bool is_chosen(const Summary& summary, const CompareRun& run);
+// Those runs alone: the study's curves (the figure, mean_curve) are of the chosen settings.
+CompareResult chosen_runs(const CompareResult& result, const Summary& summary);
+// "adam, sgd at lr 0.0001 .. 0.1 (7)": the grid in a few words.
+std::string describe_grid(const CompareConfig& config);
 
 // The fraction of all hidden units, from per-layer fractions weighted by the layers' sizes.
 double unit_weighted(const std::vector<double>& fractions, const std::vector<Index>& hidden);

@@ -12,11 +12,20 @@
 
 namespace ember {
 
+// One row per activation; in a grid, with its chosen optimizer, learning rate and validation loss.
 std::string summary_table(const Summary& summary, const CompareResult& result);
+// Every cell of the grid: validation loss and accuracy over seeds, diverged seeds, the choice marked.
+std::string grid_table(const Summary& summary, const CompareResult& result);
 // "interrupted after 5 of 12 runs": the table and the figure say so when result.interrupted.
 std::string interrupted_note(const CompareResult& result);
 std::vector<std::string> findings(const Summary& summary, const CompareResult& result);
+// The long CSV: every run of the grid (activation, optimizer, lr, seed, epoch), with the test figures
+// of the chosen settings only. Without `summary`, the one summarize() gives.
+std::string comparison_csv(const CompareResult& result, const Summary& summary);
 std::string comparison_csv(const CompareResult& result);
+// The curves of the chosen settings; in a grid, a fifth panel: final validation accuracy against the
+// learning rate, one line per activation (mean over seeds, the seeds' range shaded).
+std::string comparison_svg(const CompareResult& result, const Summary& summary);
 std::string comparison_svg(const CompareResult& result);
 
 // The mean over seeds of one figure per epoch, for one activation (NaN where no seed has it).

@@ -28,27 +28,49 @@ nlohmann::json stat_json(const Stat& s) {
 
 nlohmann::json result_json(const Summary& summary, const CompareResult& result,
                            const std::vector<std::string>& sentences) {
+  auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
   nlohmann::json out;
   out["interrupted"] = result.interrupted;  // then "runs" holds the finished ones only
   out["runs_planned"] = result.planned_runs;
   out["target"] = summary.target_description;
   out["findings"] = sentences;
   for (const ActivationSummary& r : summary.rows) {
-    out["summary"].push_back({{"activation", r.activation},
-                              {"optimizer", r.setting.optimizer},
-                              {"lr", r.setting.lr},
-                              {"final_val_loss", stat_json(r.final_val_loss)},
-                              {"final_val_accuracy", stat_json(r.final_val_accuracy)},
-                              {"final_train_loss", stat_json(r.final_train_loss)},
-                              {"final_train_accuracy", stat_json(r.final_train_accuracy)},
-                              {"final_test_accuracy", stat_json(r.final_test_accuracy)},
-                              {"epochs_to_target", stat_json(r.epochs_to_target)},
-                              {"seeds_reached", r.seeds_reached},
-                              {"first_layer_grad_norm", stat_json(r.first_layer_grad_norm)},
-                              {"grad_ratio_first_to_last", stat_json(r.grad_ratio)},
-                              {"dead_fraction", stat_json(r.dead_fraction)},
-                              {"saturated_fraction", stat_json(r.saturated_fraction)},
-                              {"seconds", stat_json(r.seconds)}});
+    out["summary"].push_back(
+        {{"activation", r.activation},
+         {"optimizer", r.setting.optimizer},
+         {"lr", r.setting.lr},
+         {"final_val_loss", stat_json(r.final_val_loss)},
+         {"final_val_accuracy", stat_json(r.final_val_accuracy)},
+         {"final_train_loss", stat_json(r.final_train_loss)},
+         {"final_train_accuracy", stat_json(r.final_train_accuracy)},
+         {"final_test_accuracy", stat_json(r.final_test_accuracy)},
+         {"epochs_to_target", stat_json(r.epochs_to_target)},
+         {"epochs_to_target_median",
+          {{"median", number(r.epochs_to_target_median.median)},
+           {"ci95", {number(r.epochs_to_target_median.ci.low), number(r.epochs_to_target_median.ci.high)}}}},
+         {"seeds_reached", r.seeds_reached},
+         {"first_layer_grad_norm", stat_json(r.first_layer_grad_norm)},
+         {"grad_ratio_first_to_last", stat_json(r.grad_ratio)},
+         {"dead_fraction", stat_json(r.dead_fraction)},
+         {"saturated_fraction", stat_json(r.saturated_fraction)},
+         {"seconds", stat_json(r.seconds)}});
+  }
+  // The paired comparisons: A − B per seed, the bootstrap interval of its mean, and the verdict.
+  out["pairs"] = nlohmann::json::array();
+  auto paired_json = [&number](const PairedComparison& c) {
+    return nlohmann::json{{"pairs", c.pairs},
+                          {"mean_difference", number(c.mean_difference)},
+                          {"ci95", {number(c.ci.low), number(c.ci.high)}},
+                          {"verdict", verdict_name(c.verdict)}};
+  };
+  for (const PairSummary& p : summary.pairs) {
+    out["pairs"].push_back({{"a", p.first},
+                            {"b", p.second},
+                            {"a_sooner", p.first_sooner},
+                            {"b_sooner", p.second_sooner},
+                            {"same_epoch", p.same_epoch},
+                            {"epochs_to_target_a_minus_b", paired_json(p.epochs)},
+                            {"final_accuracy_a_minus_b", paired_json(p.accuracy)}});
   }
   out["grid"] = nlohmann::json::array();
   for (const GridCell& cell : summary.grid) {
@@ -61,7 +83,6 @@ nlohmann::json result_json(const Summary& summary, const CompareResult& result,
                            {"final_val_accuracy", stat_json(cell.final_val_accuracy)},
                            {"chosen", cell.chosen}});
   }
-  auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
   for (const CompareRun& run : result.runs) {
     // The test split is shown for the chosen settings only: it never takes part in the choice.
     const bool chosen = is_chosen(summary, run);
@@ -234,6 +255,7 @@ int cmd_compare(int argc, char** argv) {
           << (config.seeds > 1 ? ", " + std::to_string(config.seeds) + " seeds" : "");
     std::cout << setup.str() << "\n\n";
     std::cout << summary_table(summary, result) << "\n";
+    if (config.seeds > 1 && summary.pairs.size() > 0) std::cout << pairs_table(summary, result) << "\n";
     if (grid) std::cout << grid_table(summary, result) << "\n";
     for (const std::string& sentence : sentences) std::cout << "- " << sentence << "\n";
   }

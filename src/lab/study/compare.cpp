@@ -314,6 +314,49 @@ std::vector<GridCell> grid_cells(const CompareResult& result) {
   return cells;
 }
 
+// Two rows' figures on the seeds both have (an interrupted comparison may lack some), in seed order.
+struct Paired {
+  std::vector<double> first_epochs, second_epochs, first_accuracy, second_accuracy;
+};
+Paired on_common_seeds(const ActivationSummary& a, const ActivationSummary& b) {
+  Paired paired;
+  for (std::size_t i = 0; i < a.seed_of.size(); ++i) {
+    const auto found = std::find(b.seed_of.begin(), b.seed_of.end(), a.seed_of[i]);
+    if (found == b.seed_of.end()) continue;
+    const std::size_t k = static_cast<std::size_t>(found - b.seed_of.begin());
+    paired.first_epochs.push_back(a.epochs_to_target_by_seed[i]);
+    paired.second_epochs.push_back(b.epochs_to_target_by_seed[k]);
+    paired.first_accuracy.push_back(a.final_accuracy_by_seed[i]);
+    paired.second_accuracy.push_back(b.final_accuracy_by_seed[k]);
+  }
+  return paired;
+}
+
+std::vector<PairSummary> compare_pairs(const std::vector<ActivationSummary>& rows, std::uint64_t seed) {
+  std::vector<PairSummary> pairs;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (std::size_t j = i + 1; j < rows.size(); ++j) {
+      PairSummary pair;
+      pair.first = rows[i].activation;
+      pair.second = rows[j].activation;
+      const Paired paired = on_common_seeds(rows[i], rows[j]);
+      for (std::size_t s = 0; s < paired.first_epochs.size(); ++s) {
+        const double a = paired.first_epochs[s], b = paired.second_epochs[s];
+        if (std::isnan(a) && std::isnan(b)) continue;  // neither got there: neither was sooner
+        if (std::isnan(b) || a < b) ++pair.first_sooner;
+        else if (std::isnan(a) || b < a) ++pair.second_sooner;
+        else ++pair.same_epoch;
+      }
+      // A resampling stream of the pair's own, from the comparison's seed: the same intervals every run.
+      const std::uint64_t stream = seed + 0x9E3779B97F4A7C15ull * (pairs.size() + 1);
+      pair.epochs = compare_paired(paired.first_epochs, paired.second_epochs, true, stream);
+      pair.accuracy = compare_paired(paired.first_accuracy, paired.second_accuracy, false, stream + 1);
+      pairs.push_back(pair);
+    }
+  }
+  return pairs;
+}
+
 }  // namespace
 
 Summary summarize(const CompareResult& result) {
@@ -378,6 +421,9 @@ Summary summarize(const CompareResult& result) {
         reach.push_back(reached);
         ++row.seeds_reached;
       }
+      row.seed_of.push_back(run->seed);
+      row.epochs_to_target_by_seed.push_back(reached > 0 ? reached : NAN);
+      row.final_accuracy_by_seed.push_back(accuracy_of(last, result.has_test));
       norm.push_back(first.grad_norm.front());
       ratio.push_back(first.grad_norm.back() > 0 ? first.grad_norm.front() / first.grad_norm.back() : NAN);
       dead.push_back(unit_weighted(last.dead_fraction, config.base.hidden));
@@ -390,6 +436,7 @@ Summary summarize(const CompareResult& result) {
     row.final_val_loss = stat_of(val_loss);
     row.final_val_accuracy = stat_of(val_acc);
     row.epochs_to_target = stat_of(reach);
+    row.epochs_to_target_median = bootstrap_median(reach, config.base.seed);
     row.first_layer_grad_norm = stat_of(norm);
     row.grad_ratio = stat_of(ratio);
     row.dead_fraction = stat_of(dead);
@@ -397,6 +444,7 @@ Summary summarize(const CompareResult& result) {
     row.seconds = stat_of(seconds);
     if (row.seeds > 0) summary.rows.push_back(row);  // none: not measured (an interrupted comparison)
   }
+  summary.pairs = compare_pairs(summary.rows, config.base.seed);
   return summary;
 }
 

@@ -74,6 +74,32 @@ std::string align(const std::vector<std::vector<std::string>>& rows) {
 
 }  // namespace
 
+std::string verdict_words(Verdict verdict, const std::string& first, const std::string& second,
+                          const std::string& better) {
+  switch (verdict) {
+    case Verdict::first_better: return first + " " + better;
+    case Verdict::second_better: return second + " " + better;
+    case Verdict::within_noise: return "within noise";
+    case Verdict::too_few_seeds: break;
+  }
+  return "too few seeds";
+}
+
+namespace {
+
+// Whether the paired comparison says `better` beat `other` beyond noise: in epochs to target (sooner),
+// or else in final accuracy (higher).
+bool beyond_noise(const Summary& summary, const std::string& better, const std::string& other, bool epochs) {
+  for (const PairSummary& p : summary.pairs) {
+    const PairedComparison& c = epochs ? p.epochs : p.accuracy;
+    if (p.first == better && p.second == other) return c.verdict == Verdict::first_better;
+    if (p.first == other && p.second == better) return c.verdict == Verdict::second_better;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string interrupted_note(const CompareResult& result) {
   return "interrupted after " + std::to_string(result.runs.size()) + " of " + std::to_string(result.planned_runs) +
          " runs";
@@ -108,11 +134,16 @@ std::string summary_table(const Summary& summary, const CompareResult& result) {
   std::vector<std::string> header = {"activation"};
   if (optimizers) header.push_back("optimizer");
   if (grid) header.insert(header.end(), {"lr", "val loss"});
-  header.insert(header.end(), {"train loss", result.has_test ? "test acc" : "train acc", "epochs to target",
-                               "grad fc1 (ep 1)", "fc1/last", "dead", "saturated", "seconds"});
+  header.insert(header.end(), {"train loss", result.has_test ? "test acc" : "train acc",
+                               seeds > 1 ? "epochs to target (median [95% CI])" : "epochs to target", "grad fc1 (ep 1)",
+                               "fc1/last", "dead", "saturated", "seconds"});
   rows.push_back(header);
   for (const ActivationSummary& r : summary.rows) {
-    std::string reach = cell(r.epochs_to_target, r.seeds_reached, one);
+    // Over seeds: the median and its bootstrap interval (a mean would let one slow seed speak for all).
+    std::string reach = r.seeds_reached > 1
+                            ? one(r.epochs_to_target_median.median) + " [" + one(r.epochs_to_target_median.ci.low) +
+                                  ", " + one(r.epochs_to_target_median.ci.high) + "]"
+                            : cell(r.epochs_to_target, r.seeds_reached, one);
     if (r.seeds_reached == 0) reach = "never";
     else if (r.seeds_reached < r.seeds)
       reach += " (" + std::to_string(r.seeds_reached) + "/" + std::to_string(r.seeds) + " seeds)";
@@ -144,6 +175,27 @@ std::string summary_table(const Summary& summary, const CompareResult& result) {
          (result.interrupted ? interrupted_note(result) + ": only the finished runs are shown\n" : "");
 }
 
+std::string pairs_table(const Summary& summary, const CompareResult& result) {
+  const std::string accuracy = result.has_test ? "test acc" : "train acc";
+  std::vector<std::vector<std::string>> rows = {{"A vs B", "sooner A/B/same", "epochs A−B [95% CI]", "verdict",
+                                                 "final " + accuracy + " A−B [95% CI]", "verdict"}};
+  auto interval = [](const PairedComparison& c, std::string (*format)(double)) {
+    if (std::isnan(c.mean_difference)) return std::string("-");
+    return format(c.mean_difference) + " [" + format(c.ci.low) + ", " + format(c.ci.high) + "]";
+  };
+  for (const PairSummary& p : summary.pairs) {
+    const std::string a = activation_label(p.first), b = activation_label(p.second);
+    rows.push_back(
+        {a + " vs " + b,
+         std::to_string(p.first_sooner) + "/" + std::to_string(p.second_sooner) + "/" + std::to_string(p.same_epoch),
+         interval(p.epochs, two), verdict_words(p.epochs.verdict, a, b, "faster"), interval(p.accuracy, four),
+         verdict_words(p.accuracy.verdict, a, b, "more accurate")});
+  }
+  return "paired by seed (seed s gives A and B the same weights and batches; a verdict only where the\n"
+         "interval of the mean difference excludes 0):\n" +
+         align(rows);
+}
+
 std::string grid_table(const Summary& summary, const CompareResult& result) {
   const int seeds = result.config.seeds;
   std::vector<std::vector<std::string>> rows = {
@@ -162,30 +214,42 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
   std::vector<std::string> out;
   const int epochs = result.config.base.epochs;
   const int epoch_decimals = result.config.seeds > 1 ? 1 : 0;  // a mean over seeds is not a whole epoch
-  // 1. Who converged first.
+  // 1. Who converged first. With three seeds or more, by the median, and activations are named together
+  // unless the paired comparison says the difference is beyond noise; with fewer, by the mean.
+  const bool paired = result.config.seeds >= 3;
+  const auto epochs_of = [paired](const ActivationSummary* r) {
+    return paired ? r->epochs_to_target_median.median : r->epochs_to_target.mean;
+  };
   std::vector<const ActivationSummary*> reached, never;
   for (const auto& r : summary.rows) (r.seeds_reached > 0 ? reached : never).push_back(&r);
-  std::sort(reached.begin(), reached.end(),
-            [](auto* a, auto* b) { return a->epochs_to_target.mean < b->epochs_to_target.mean; });
+  std::stable_sort(reached.begin(), reached.end(), [&](auto* a, auto* b) { return epochs_of(a) < epochs_of(b); });
   if (!reached.empty()) {
-    // Group ties: activations that reached the target in the same (mean) epoch are named together.
-    std::vector<std::pair<double, std::vector<std::string>>> groups;
+    std::vector<std::vector<const ActivationSummary*>> groups;
     for (const auto* r : reached) {
-      if (groups.empty() || groups.back().first != r->epochs_to_target.mean)
-        groups.push_back({r->epochs_to_target.mean, {}});
-      groups.back().second.push_back(activation_label(r->activation));
+      const bool new_group =
+          groups.empty() || (paired ? beyond_noise(summary, groups.back().front()->activation, r->activation, true)
+                                    : epochs_of(groups.back().front()) != epochs_of(r));
+      if (new_group) groups.emplace_back();
+      groups.back().push_back(r);
     }
-    auto names = [](const std::vector<std::string>& items) {
+    auto names = [](const std::vector<const ActivationSummary*>& items) {
       std::string s;
       for (std::size_t i = 0; i < items.size(); ++i)
-        s += (i == 0 ? "" : (i + 1 == items.size() ? " and " : ", ")) + items[i];
+        s += (i == 0 ? "" : (i + 1 == items.size() ? " and " : ", ")) + activation_label(items[i]->activation);
       return s;
     };
-    std::string s = names(groups.front().second) + " reached the target first (epoch " +
-                    fixed(groups.front().first, epoch_decimals) + ")";
+    auto epochs = [&](const std::vector<const ActivationSummary*>& group) {
+      const double low = epochs_of(group.front()), high = epochs_of(group.back());
+      std::string text = (paired ? "median epoch " : "epoch ") + fixed(low, epoch_decimals);
+      if (high != low) text += " to " + fixed(high, epoch_decimals);
+      if (paired && group.size() > 1) text += ", within noise of each other";
+      return text;
+    };
+    std::string s = names(groups.front()) + " reached the target first (" + epochs(groups.front()) + ")";
     for (std::size_t i = 1; i < groups.size(); ++i)
-      s += std::string(i + 1 == groups.size() ? " and " : ", ") + (i == 1 ? "then " : "") + names(groups[i].second) +
-           " (" + fixed(groups[i].first, epoch_decimals) + ")";
+      s += std::string(i + 1 == groups.size() ? " and " : ", ") + (i == 1 ? "then " : "") + names(groups[i]) + " (" +
+           epochs(groups[i]) + ")";
+    if (result.config.seeds == 2) s += " (2 seeds: too few to call these differences real)";
     out.push_back(s + ".");
   }
   for (const auto* r : reached) {
@@ -244,8 +308,59 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
     if ((result.has_test ? r.final_test_accuracy.mean : r.final_train_accuracy.mean) >= best_acc - 5e-5)
       best.push_back(activation_label(r.activation));
   if (!best.empty()) {
+    std::vector<std::string> close;  // with three seeds or more: those the paired comparison cannot tell apart
+    for (const auto& r : summary.rows) {
+      const std::string label = activation_label(r.activation);
+      if (!paired || std::find(best.begin(), best.end(), label) != best.end()) continue;
+      const auto leader = std::find_if(summary.rows.begin(), summary.rows.end(), [&](const ActivationSummary& x) {
+        return activation_label(x.activation) == best.front();
+      });
+      if (!beyond_noise(summary, leader->activation, r.activation, false)) close.push_back(label);
+    }
     out.push_back("Best final " + std::string(result.has_test ? "test" : "train") + " accuracy: " + join(best) + " (" +
-                  fixed(best_acc, 4) + ").");
+                  fixed(best_acc, 4) + ")" + (close.empty() ? "" : "; within noise of it: " + join(close)) + ".");
+  }
+  // 6. What the seeds say is real: the paired verdicts, never a difference whose interval holds 0.
+  if (result.config.seeds > 1 && !summary.pairs.empty()) {
+    std::vector<std::string> faster, tied_epochs, accurate, tied_accuracy;
+    bool too_few = false;
+    for (const PairSummary& p : summary.pairs) {
+      const std::string a = activation_label(p.first), b = activation_label(p.second);
+      const auto by = [](double d, std::string (*format)(double)) { return format(std::abs(d)); };
+      switch (p.epochs.verdict) {
+        case Verdict::first_better:
+        case Verdict::second_better: {
+          const bool first = p.epochs.verdict == Verdict::first_better;
+          faster.push_back((first ? a + " than " + b : b + " than " + a) + " (by " + by(p.epochs.mean_difference, two) +
+                           " epochs, on " + std::to_string(first ? p.first_sooner : p.second_sooner) + " of " +
+                           std::to_string(p.epochs.pairs) + " seeds)");
+          break;
+        }
+        case Verdict::within_noise: tied_epochs.push_back(a + " vs " + b); break;
+        case Verdict::too_few_seeds: too_few = true; break;
+      }
+      switch (p.accuracy.verdict) {
+        case Verdict::first_better:
+        case Verdict::second_better: {
+          const bool first = p.accuracy.verdict == Verdict::first_better;
+          accurate.push_back((first ? a + " than " + b : b + " than " + a) + " (by " +
+                             by(p.accuracy.mean_difference, four) + ")");
+          break;
+        }
+        case Verdict::within_noise: tied_accuracy.push_back(a + " vs " + b); break;
+        case Verdict::too_few_seeds: too_few = true; break;
+      }
+    }
+    if (!faster.empty())
+      out.push_back("Reached the target faster, beyond seed-to-seed noise (paired 95% interval excluding 0): " +
+                    join(faster) + ".");
+    if (!tied_epochs.empty()) out.push_back("Within noise in epochs to target: " + join(tied_epochs) + ".");
+    if (!accurate.empty()) out.push_back("Ended more accurate, beyond noise: " + join(accurate) + ".");
+    if (!tied_accuracy.empty()) out.push_back("Within noise in final accuracy: " + join(tied_accuracy) + ".");
+    if (too_few)
+      out.push_back(
+          "Some pairs have fewer than 3 seeds with both figures: no difference between them is called "
+          "real (use --seeds 3 or more).");
   }
   // 5. In a grid, how wide a range of learning rates gets each activation there.
   if (settings_of(result.config).size() > 1) {

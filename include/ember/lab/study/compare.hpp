@@ -13,6 +13,7 @@
 
 #include "ember/core/train/trainer.hpp"
 #include "ember/lab/monitor/diagnostics.hpp"
+#include "ember/lab/study/paired_stats.hpp"
 
 namespace ember {
 
@@ -97,8 +98,13 @@ struct ActivationSummary {
   Stat final_train_loss, final_test_accuracy, final_train_accuracy;
   Stat final_val_loss, final_val_accuracy;  // NaN without a validation set
   Stat epochs_to_target;                    // over the seeds that reached it
+  MedianEstimate epochs_to_target_median;   // the median over the seeds that reached it, with its bootstrap interval
   int seeds_reached = 0, seeds = 0;
-  Stat first_layer_grad_norm;              // epoch 1
+  // Per seed, in seed order: what the paired comparisons take, seed by seed.
+  std::vector<std::uint64_t> seed_of;
+  std::vector<double> epochs_to_target_by_seed;  // NaN: never reached
+  std::vector<double> final_accuracy_by_seed;    // test (else train) accuracy, last epoch
+  Stat first_layer_grad_norm;                    // epoch 1
   Stat grad_ratio;                         // epoch 1: ‖dW₁‖ / ‖dW_K‖; well below 1 means vanishing gradients
   Stat dead_fraction, saturated_fraction;  // final epoch, over all hidden units
   Stat seconds;
@@ -115,8 +121,19 @@ struct GridCell {
   bool reaches_target = false;  // mean final validation accuracy (a loss target: train loss) meets the target
 };
 
+// Two activations compared seed by seed (seed s gives both the same weights and batches): on how many
+// seeds each reached the target sooner and ended more accurate, and whether the mean paired difference
+// is real (its 95% bootstrap interval excludes 0) or within noise. paired_stats.hpp has the statistics.
+struct PairSummary {
+  std::string first, second;
+  int first_sooner = 0, second_sooner = 0, same_epoch = 0;  // reaching it beats never reaching it
+  PairedComparison epochs;    // epochs to target, first − second, over the seeds where both reached it
+  PairedComparison accuracy;  // final accuracy, first − second
+};
+
 struct Summary {
   std::vector<ActivationSummary> rows;  // per activation its chosen setting's runs; none: no setting finished
+  std::vector<PairSummary> pairs;       // every pair of rows, in row order
   std::vector<GridCell> grid;           // every cell with a finished run, in grid order
   std::string target_description;       // e.g. "test accuracy >= 0.874 (95% of the best final)"
   double accuracy_target = NAN;         // the accuracy target in force (NaN when the target is a loss)

@@ -14,6 +14,12 @@ namespace ember {
 
 // One row per activation; in a grid, with its chosen optimizer, learning rate and validation loss.
 std::string summary_table(const Summary& summary, const CompareResult& result);
+// Every pair of activations compared seed by seed: sooner counts, mean differences with their
+// bootstrap intervals, and the verdicts (shown for two seeds or more).
+std::string pairs_table(const Summary& summary, const CompareResult& result);
+// "relu faster", "within noise", "too few seeds": a verdict of A (first) against B, in words.
+std::string verdict_words(Verdict verdict, const std::string& first, const std::string& second,
+                          const std::string& better);
 // Every cell of the grid: validation loss and accuracy over seeds, diverged seeds, the choice marked.
 std::string grid_table(const Summary& summary, const CompareResult& result);
 // "interrupted after 5 of 12 runs": the table and the figure say so when result.interrupted.

@@ -138,6 +138,35 @@ TEST_CASE("A log-scale chart labels decades and skips values that are not positi
   CHECK_THAT(d, Contains("l0 0"));
 }
 
+TEST_CASE("A log-scale x axis labels decades and skips x values that are not positive", "[plot]") {
+  Series s{"val acc", {1e-4, 1e-3, 0, 1e-2, 1e-1}, {0.7, 0.9, 0.95, 0.96, 0.3}};
+  ChartOptions options;
+  options.log_x = true;
+  const std::string svg = line_chart_svg({s}, options);
+  REQUIRE(xml_problem(svg) == "");
+  for (const char* label : {">0.0001</text>", ">0.001</text>", ">0.01</text>", ">0.1</text>"}) {
+    CHECK_THAT(svg, Contains(label));
+  }
+  // x = 0 has no place on a log axis: the line breaks there.
+  const std::string d = path_data(svg, 0);
+  CHECK(count(d, "M") == 2);
+  CHECK(count(d, "L") == 2);
+}
+
+TEST_CASE("A band is one shaded polygon per unbroken run, drawn under its line", "[plot]") {
+  Series s{"relu", {1, 2, 3, 4, 5}, {0.5, 0.6, 0.7, 0.8, 0.9}, {0.4, 0.5, kNaN, 0.7, 0.8}, {0.6, 0.7, 0.8, 0.9, 1.0}};
+  const std::string svg = line_chart_svg({s}, ChartOptions{});
+  REQUIRE(xml_problem(svg) == "");
+  CHECK(count(svg, "<polygon class=\"band series-0\"") == 2);  // points 1-2 and 4-5: the NaN breaks it
+  CHECK(svg.find("<polygon") < svg.find("<path class=\"series"));
+  CHECK_THAT(svg, Contains("fill-opacity=\"0.15\""));
+  // A band reaching past the line widens the y axis to its ends, 0.4 and 1.0; the line alone spans 0.5 to 0.9.
+  CHECK_THAT(svg, Contains(">0.4</text>") && Contains(">1.0</text>"));
+  const std::string plain = line_chart_svg({Series{"relu", s.x, s.y}}, ChartOptions{});
+  CHECK(count(plain, "<polygon") == 0);
+  CHECK_THAT(plain, !Contains(">0.4</text>") && !Contains(">1.0</text>"));
+}
+
 TEST_CASE("NaN and infinite points break the line", "[plot]") {
   Series s{"diverged", {1, 2, 3, 4, 5, 6}, {1, 2, kNaN, 3, 4, kInf}};
   const std::string svg = line_chart_svg({s}, ChartOptions{});

@@ -161,10 +161,12 @@ TEST_CASE("A band is one shaded polygon per unbroken run, drawn under its line",
   CHECK(svg.find("<polygon") < svg.find("<path class=\"series"));
   CHECK_THAT(svg, Contains("fill-opacity=\"0.15\""));
   // A band reaching past the line widens the y axis to its ends, 0.4 and 1.0; the line alone spans 0.5 to 0.9.
-  CHECK_THAT(svg, Contains(">0.4</text>") && Contains(">1.0</text>"));
+  // (y tick labels are the ones anchored at their end.)
+  const std::string y_tick = "text-anchor=\"end\">";
+  CHECK_THAT(svg, Contains(y_tick + "0.4<") && Contains(y_tick + "1.0<"));
   const std::string plain = line_chart_svg({Series{"relu", s.x, s.y}}, ChartOptions{});
   CHECK(count(plain, "<polygon") == 0);
-  CHECK_THAT(plain, !Contains(">0.4</text>") && !Contains(">1.0</text>"));
+  CHECK_THAT(plain, !Contains(y_tick + "0.4<") && !Contains(y_tick + "1.0<"));
 }
 
 TEST_CASE("NaN and infinite points break the line", "[plot]") {

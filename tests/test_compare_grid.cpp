@@ -220,7 +220,8 @@ TEST_CASE("the CSV holds every cell of the grid and the test figures of the chos
   CHECK(other_rows == 2 * 2 * 2);
 }
 
-TEST_CASE("--lr lists and --lr-grid spacing parse as documented, with messages naming the option", "[compare]") {
+TEST_CASE("lists of --lr and the spacing of --lr-grid parse as documented, with messages naming the option",
+          "[compare]") {
   CHECK(parse_lr_list("1e-4,3e-4,0.01") == std::vector<double>{1e-4, 3e-4, 0.01});
   const std::vector<double> grid = parse_lr_grid("1e-4:1e-1:4");
   REQUIRE(grid.size() == 4);

@@ -167,17 +167,25 @@ TEST_CASE("every pair of activations is compared on its common seeds", "[compare
   CompareConfig config;
   config.base.epochs = 5;
   config.activations = {"sigmoid", "tanh", "relu"};
-  config.seeds = 3;
+  config.seeds = kMinPairedSeeds;
   const CompareResult result = run_comparison(data.train, data.val, data.test, config);
   const Summary summary = summarize(result);
   REQUIRE(summary.pairs.size() == 3);
   CHECK(summary.pairs[0].first == "sigmoid");
   CHECK(summary.pairs[0].second == "tanh");
   for (const PairSummary& pair : summary.pairs) {
-    CHECK(pair.accuracy.pairs == 3);
-    CHECK(pair.first_sooner + pair.second_sooner + pair.same_epoch <= 3);
+    CHECK(pair.accuracy.pairs == kMinPairedSeeds);
+    CHECK(pair.first_sooner + pair.second_sooner + pair.same_epoch <= kMinPairedSeeds);
+    CHECK(pair.accuracy.verdict != Verdict::too_few_seeds);
     if (pair.accuracy.verdict == Verdict::within_noise) CHECK(pair.accuracy.ci.contains(0.0));
     if (pair.accuracy.verdict == Verdict::first_better) CHECK(pair.accuracy.ci.low > 0);
+  }
+  // Fewer seeds: no verdict at all, however the few agree.
+  config.seeds = kMinPairedSeeds - 1;
+  const Summary fewer = summarize(run_comparison(data.train, data.val, data.test, config));
+  for (const PairSummary& pair : fewer.pairs) {
+    CHECK(pair.accuracy.verdict == Verdict::too_few_seeds);
+    CHECK(pair.epochs.verdict == Verdict::too_few_seeds);
   }
   // The same seed gives the same intervals: the bootstrap draws from the comparison's seed.
   const Summary again = summarize(result);

@@ -226,7 +226,8 @@ TEST_CASE("docs: the README's compare table has the header that ember compare pr
   REQUIRE_FALSE(header.empty());
   ember_test::TempDir scratch;
   // scripts/run.sh's command, without the files it writes.
-  const std::vector<std::string> printed = split_lines(run_in(scratch.path(), "compare --dataset spiral --epochs 100"));
+  const std::vector<std::string> printed =
+      split_lines(run_in(scratch.path(), "compare --dataset spiral --epochs 100 --lr 1e-3,1e-2 --seeds 5"));
   const bool found =
       std::any_of(printed.begin(), printed.end(), [&](const std::string& p) { return rstrip(p) == header; });
   INFO("README.md's table header:\n  " << header);

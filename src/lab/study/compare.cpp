@@ -349,8 +349,10 @@ std::vector<PairSummary> compare_pairs(const std::vector<ActivationSummary>& row
       }
       // A resampling stream of the pair's own, from the comparison's seed: the same intervals every run.
       const std::uint64_t stream = seed + 0x9E3779B97F4A7C15ull * (pairs.size() + 1);
-      pair.epochs = compare_paired(paired.first_epochs, paired.second_epochs, true, stream);
-      pair.accuracy = compare_paired(paired.first_accuracy, paired.second_accuracy, false, stream + 1);
+      pair.epochs =
+          compare_paired(paired.first_epochs, paired.second_epochs, true, stream, 10000, 0.95, kMinPairedSeeds);
+      pair.accuracy = compare_paired(paired.first_accuracy, paired.second_accuracy, false, stream + 1, 10000, 0.95,
+                                     kMinPairedSeeds);
       pairs.push_back(pair);
     }
   }

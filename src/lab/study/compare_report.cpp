@@ -67,6 +67,7 @@ std::string align(const std::vector<std::vector<std::string>>& rows) {
       const std::string pad(widths[c] - width_of(row[c]), ' ');
       out += c == 0 ? row[c] + pad : "  " + pad + row[c];
     }
+    while (!out.empty() && out.back() == ' ') out.pop_back();  // an empty last cell leaves no trailing spaces
     out += "\n";
   }
   return out;
@@ -214,9 +215,9 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
   std::vector<std::string> out;
   const int epochs = result.config.base.epochs;
   const int epoch_decimals = result.config.seeds > 1 ? 1 : 0;  // a mean over seeds is not a whole epoch
-  // 1. Who converged first. With three seeds or more, by the median, and activations are named together
+  // 1. Who converged first. With kMinPairedSeeds seeds or more, by the median, and activations are named together
   // unless the paired comparison says the difference is beyond noise; with fewer, by the mean.
-  const bool paired = result.config.seeds >= 3;
+  const bool paired = result.config.seeds >= kMinPairedSeeds;
   const auto epochs_of = [paired](const ActivationSummary* r) {
     return paired ? r->epochs_to_target_median.median : r->epochs_to_target.mean;
   };
@@ -249,7 +250,8 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
     for (std::size_t i = 1; i < groups.size(); ++i)
       s += std::string(i + 1 == groups.size() ? " and " : ", ") + (i == 1 ? "then " : "") + names(groups[i]) + " (" +
            epochs(groups[i]) + ")";
-    if (result.config.seeds == 2) s += " (2 seeds: too few to call these differences real)";
+    if (result.config.seeds > 1 && !paired)
+      s += " (" + std::to_string(result.config.seeds) + " seeds: too few to call these differences real)";
     out.push_back(s + ".");
   }
   for (const auto* r : reached) {
@@ -308,7 +310,8 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
     if ((result.has_test ? r.final_test_accuracy.mean : r.final_train_accuracy.mean) >= best_acc - 5e-5)
       best.push_back(activation_label(r.activation));
   if (!best.empty()) {
-    std::vector<std::string> close;  // with three seeds or more: those the paired comparison cannot tell apart
+    std::vector<std::string>
+        close;  // with kMinPairedSeeds seeds or more: those the paired comparison cannot tell apart
     for (const auto& r : summary.rows) {
       const std::string label = activation_label(r.activation);
       if (!paired || std::find(best.begin(), best.end(), label) != best.end()) continue;
@@ -358,9 +361,9 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
     if (!accurate.empty()) out.push_back("Ended more accurate, beyond noise: " + join(accurate) + ".");
     if (!tied_accuracy.empty()) out.push_back("Within noise in final accuracy: " + join(tied_accuracy) + ".");
     if (too_few)
-      out.push_back(
-          "Some pairs have fewer than 3 seeds with both figures: no difference between them is called "
-          "real (use --seeds 3 or more).");
+      out.push_back("Some pairs have fewer than " + std::to_string(kMinPairedSeeds) +
+                    " seeds with both figures: no difference between them is called real (use --seeds " +
+                    std::to_string(kMinPairedSeeds) + " or more).");
   }
   // 5. In a grid, how wide a range of learning rates gets each activation there.
   if (settings_of(result.config).size() > 1) {

@@ -124,6 +124,11 @@ struct GridCell {
 // Two activations compared seed by seed (seed s gives both the same weights and batches): on how many
 // seeds each reached the target sooner and ended more accurate, and whether the mean paired difference
 // is real (its 95% bootstrap interval excludes 0) or within noise. paired_stats.hpp has the statistics.
+// The fewest seeds a paired verdict is drawn from. Below five, a percentile bootstrap has too few
+// distinct resamples to mean anything (three seeds give ten): three seeds that agree in sign would
+// always be called "beyond noise", a result a sign test puts at p = 0.25.
+constexpr int kMinPairedSeeds = 5;
+
 struct PairSummary {
   std::string first, second;
   int first_sooner = 0, second_sooner = 0, same_epoch = 0;  // reaching it beats never reaching it

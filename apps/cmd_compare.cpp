@@ -3,6 +3,7 @@
 // optionally the long CSV, an SVG plot and a JSON document. Interrupted (Ctrl-C), it reports the
 // runs that finished, says so, and exits 130.
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -215,17 +216,26 @@ int cmd_compare(int argc, char** argv) {
     throw UsageError(e.what());
   }
   ProgressBar progress;
-  std::string current;
+  cli::CompareProgress where;
+  where.epochs = config.base.epochs;
+  const auto started = std::chrono::steady_clock::now();
   Callbacks callbacks;
-  callbacks.step = [&](const Step& step) { progress.update(current, step.epoch, config.base.epochs); };
+  callbacks.step = [&](const Step& step) {
+    where.epoch = step.epoch - 1;  // whole epochs done in the run under way
+    where.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    progress.show(compare_progress_line(where));
+  };
   callbacks.stop = &install_interrupt_handler();
   const CompareResult result = run_comparison(
       prepared.train, prepared.val, prepared.test, config,
       [&](const CompareRun& run, int number, int total) {
-        current = "run " + std::to_string(number) + "/" + std::to_string(total) + " " + run.activation +
-                  (grid ? " " + run.setting.optimizer + " lr " + format_general(run.setting.lr, 3) : "") + " seed " +
-                  std::to_string(run.seed);
-        if (!progress.enabled()) std::cerr << "compare: " << current << "\n";
+        where.run = number;
+        where.runs = total;
+        where.epoch = 0;
+        where.label = run.activation +
+                      (grid ? " " + run.setting.optimizer + " lr " + format_general(run.setting.lr, 3) : "") +
+                      " seed " + std::to_string(run.seed);
+        if (!progress.enabled()) std::cerr << "compare: run " << number << "/" << total << " " << where.label << "\n";
       },
       &callbacks);
   progress.clear();

@@ -67,6 +67,16 @@ std::string train_progress_line(const TrainProgress& p) {
          format_duration((total - done) / rate);
 }
 
+std::string compare_progress_line(const CompareProgress& p) {
+  const double done = static_cast<double>(p.run - 1) + static_cast<double>(p.epoch) / std::max(1, p.epochs);
+  const double left = done > 0 ? p.seconds * (static_cast<double>(p.runs) - done) / done : NAN;
+  const int run_width = static_cast<int>(std::to_string(p.runs).size());
+  char head[64];
+  std::snprintf(head, sizeof head, "run %*d/%d ", run_width, p.run, p.runs);
+  return std::string(head) + progress_bar(p.run - 1, p.runs, 20) + " " + p.label + "  epoch " +
+         std::to_string(p.epoch) + "/" + std::to_string(p.epochs) + "  ETA " + format_duration(left);
+}
+
 // ---- drawing it ----
 
 ProgressBar::ProgressBar() : enabled_(isatty(STDERR_FILENO) == 1) {}

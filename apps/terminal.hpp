@@ -30,6 +30,19 @@ struct TrainProgress {
 // over the whole run so far, and the time left for the whole run at that rate.
 std::string train_progress_line(const TrainProgress& progress);
 
+// Where a comparison is, for its progress line.
+struct CompareProgress {
+  int run = 1, runs = 1;      // the run started last (1-based), of `runs`
+  std::string label;          // "relu adam lr 0.01 seed 3"
+  int epoch = 0, epochs = 1;  // epochs done in that run, of `epochs`
+  double seconds = 0;         // since the comparison started
+};
+
+// "run 12/40 [=====>        ] relu seed 3  epoch 40/100  ETA 0:12": the runs started before this one
+// count as done (with --jobs N a few are still in flight, so the ETA errs a little low), this one by its
+// epochs; the time left is the time so far scaled to what remains.
+std::string compare_progress_line(const CompareProgress& progress);
+
 class ProgressBar {
  public:
   ProgressBar();

@@ -10,6 +10,7 @@
 #include "cli_runner.hpp"
 #include "terminal.hpp"
 
+using ember::cli::compare_progress_line;
 using ember::cli::format_duration;
 using ember::cli::progress_bar;
 using ember::cli::train_progress_line;
@@ -97,4 +98,20 @@ TEST_CASE("on a terminal, train draws the progress line and erases it before eac
   CHECK(quiet.out.find("steps/s") == std::string::npos);
   CHECK(quiet.out.find("epoch 1/3") == std::string::npos);
   CHECK(quiet.out.find("trained 3 epochs in ") != std::string::npos);
+}
+
+TEST_CASE("compare's progress line counts runs and scales the time so far to the ETA", "[cli]") {
+  ember::cli::CompareProgress p;
+  p.run = 11;  // ten runs done, the eleventh half way: 10.5 of 40 in 21 s, so 29.5 more take 59 s
+  p.runs = 40;
+  p.label = "relu adam lr 0.01 seed 3";
+  p.epoch = 50;
+  p.epochs = 100;
+  p.seconds = 21;
+  CHECK(compare_progress_line(p) ==
+        "run 11/40 [=====>              ] relu adam lr 0.01 seed 3  epoch 50/100  ETA 0:59");
+  p.run = 1;  // nothing done yet: no ETA
+  p.epoch = 0;
+  p.seconds = 0;
+  CHECK(compare_progress_line(p) == "run  1/40 [>                   ] relu adam lr 0.01 seed 3  epoch 0/100  ETA -");
 }

@@ -4,114 +4,27 @@
 // runs that finished, says so, and exits 130.
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
+#include "compare_output.hpp"
 #include "ember/core/engine/format.hpp"
 #include "ember/lab/formula/formula.hpp"
 #include "ember/lab/io/atomic_file.hpp"
 #include "ember/lab/monitor/observers.hpp"
 #include "ember/lab/study/compare_report.hpp"
+#include "ember/lab/study/results_file.hpp"
 #include "terminal.hpp"
 
 namespace ember::cli {
 
 namespace {
-
-nlohmann::json stat_json(const Stat& s) {
-  if (std::isnan(s.mean)) return nullptr;
-  return {{"mean", s.mean}, {"std", s.std}};
-}
-
-nlohmann::json result_json(const Summary& summary, const CompareResult& result,
-                           const std::vector<std::string>& sentences) {
-  auto number = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
-  nlohmann::json out;
-  out["interrupted"] = result.interrupted;  // then "runs" holds the finished ones only
-  out["runs_planned"] = result.planned_runs;
-  out["target"] = summary.target_description;
-  out["findings"] = sentences;
-  for (const ActivationSummary& r : summary.rows) {
-    out["summary"].push_back(
-        {{"activation", r.activation},
-         {"optimizer", r.setting.optimizer},
-         {"lr", r.setting.lr},
-         {"final_val_loss", stat_json(r.final_val_loss)},
-         {"final_val_accuracy", stat_json(r.final_val_accuracy)},
-         {"final_train_loss", stat_json(r.final_train_loss)},
-         {"final_train_accuracy", stat_json(r.final_train_accuracy)},
-         {"final_test_accuracy", stat_json(r.final_test_accuracy)},
-         {"epochs_to_target", stat_json(r.epochs_to_target)},
-         {"epochs_to_target_median",
-          {{"median", number(r.epochs_to_target_median.median)},
-           {"ci95", {number(r.epochs_to_target_median.ci.low), number(r.epochs_to_target_median.ci.high)}}}},
-         {"seeds_reached", r.seeds_reached},
-         {"first_layer_grad_norm", stat_json(r.first_layer_grad_norm)},
-         {"grad_ratio_first_to_last", stat_json(r.grad_ratio)},
-         {"dead_fraction", stat_json(r.dead_fraction)},
-         {"saturated_fraction", stat_json(r.saturated_fraction)},
-         {"seconds", stat_json(r.seconds)}});
-  }
-  // The paired comparisons: A − B per seed, the bootstrap interval of its mean, and the verdict.
-  out["pairs"] = nlohmann::json::array();
-  auto paired_json = [&number](const PairedComparison& c) {
-    return nlohmann::json{{"pairs", c.pairs},
-                          {"mean_difference", number(c.mean_difference)},
-                          {"ci95", {number(c.ci.low), number(c.ci.high)}},
-                          {"verdict", verdict_name(c.verdict)}};
-  };
-  for (const PairSummary& p : summary.pairs) {
-    out["pairs"].push_back({{"a", p.first},
-                            {"b", p.second},
-                            {"a_sooner", p.first_sooner},
-                            {"b_sooner", p.second_sooner},
-                            {"same_epoch", p.same_epoch},
-                            {"epochs_to_target_a_minus_b", paired_json(p.epochs)},
-                            {"final_accuracy_a_minus_b", paired_json(p.accuracy)}});
-  }
-  out["grid"] = nlohmann::json::array();
-  for (const GridCell& cell : summary.grid) {
-    out["grid"].push_back({{"activation", cell.activation},
-                           {"optimizer", cell.setting.optimizer},
-                           {"lr", cell.setting.lr},
-                           {"seeds", cell.seeds},
-                           {"diverged", cell.diverged},
-                           {"final_val_loss", stat_json(cell.final_val_loss)},
-                           {"final_val_accuracy", stat_json(cell.final_val_accuracy)},
-                           {"chosen", cell.chosen}});
-  }
-  for (const CompareRun& run : result.runs) {
-    // The test split is shown for the chosen settings only: it never takes part in the choice.
-    const bool chosen = is_chosen(summary, run);
-    nlohmann::json epochs = nlohmann::json::array();
-    for (const StudyEpoch& e : run.epochs) {
-      epochs.push_back({{"epoch", e.epoch},
-                        {"train_loss", e.train_loss},
-                        {"train_accuracy", e.train_accuracy},
-                        {"val_loss", number(e.val_loss)},
-                        {"val_accuracy", number(e.val_accuracy)},
-                        {"test_loss", chosen ? number(e.test_loss) : nullptr},
-                        {"test_accuracy", chosen ? number(e.test_accuracy) : nullptr},
-                        {"grad_norm", e.grad_norm},
-                        {"dead_fraction", e.dead_fraction},
-                        {"saturated_fraction", e.saturated_fraction},
-                        {"seconds", e.seconds}});
-    }
-    out["runs"].push_back({{"activation", run.activation},
-                           {"optimizer", run.setting.optimizer},
-                           {"lr", run.setting.lr},
-                           {"seed", run.seed},
-                           {"chosen", chosen},
-                           {"diverged", run.diverged ? nlohmann::json(run.divergence) : nlohmann::json(false)},
-                           {"seconds", run.seconds},
-                           {"epochs", epochs}});
-  }
-  return out;
-}
 
 // Runs at once by default: one per core, each with --threads threads for its products.
 int default_jobs(int threads) {
@@ -149,6 +62,11 @@ int cmd_compare(int argc, char** argv) {
        cxxopts::value<double>())
       ("csv", "write the long table (activation, seed, epoch) here", cxxopts::value<std::string>())
       ("plot", "write an SVG figure here (loss, accuracy, gradient norm, dead units)", cxxopts::value<std::string>())
+      ("results", "append each finished run to this JSON Lines file, for ember report (see below)",
+       cxxopts::value<std::string>())
+      ("resume", "continue the --results FILE: skip the runs it holds (the same options), append the rest")
+      ("shard", "run only the K-th of N slices of the grid (K/N, e.g. 2/4; merge with ember report)",
+       cxxopts::value<std::string>())
       ("json", "print the results as JSON instead of the table")
       ("h,help", "show this help");
   // clang-format on
@@ -164,7 +82,11 @@ int cmd_compare(int argc, char** argv) {
                  "  ember compare --lr 1e-3,1e-2 --optimizer sgd,adam --csv grid.csv\n"
                  "With several learning rates or optimizers, every (activation, optimizer, lr, seed) run starts from\n"
                  "the seed's shared weights and batches; each activation's setting is chosen on a validation split\n"
-                 "carved from the training data (--val-split), and only the chosen setting's test figures are shown.\n";
+                 "carved from the training data (--val-split), and only the chosen setting's test figures are shown.\n"
+                 "A long grid: --results runs.jsonl writes each run as it finishes; after an interrupt, the same\n"
+                 "command with --resume trains only the runs missing. --shard K/N runs a slice, so N machines can\n"
+                 "share a grid (a Slurm array: --shard $((SLURM_ARRAY_TASK_ID+1))/$SLURM_ARRAY_TASK_COUNT, each with\n"
+                 "its own --results file); 'ember report a.jsonl b.jsonl ...' then prints the whole comparison.\n";
     return 0;
   }
   DataOptions data = read_data_options(args);
@@ -196,10 +118,26 @@ int cmd_compare(int argc, char** argv) {
     throw UsageError("give --target-loss or --target-accuracy, not both");
   if (args.count("target-loss")) config.target_loss = args["target-loss"].as<double>();
   if (args.count("target-accuracy")) config.target_accuracy = args["target-accuracy"].as<double>();
-  const std::string csv_path = args.count("csv") ? args["csv"].as<std::string>() : "";
-  const std::string plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
-  if (!csv_path.empty()) check_writable_destination(csv_path, "--csv");
-  if (!plot_path.empty()) check_writable_destination(plot_path, "--plot");
+  ComparisonOutputs outputs;
+  outputs.json = args.count("json") > 0;
+  outputs.csv_path = args.count("csv") ? args["csv"].as<std::string>() : "";
+  outputs.plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
+  if (!outputs.csv_path.empty()) check_writable_destination(outputs.csv_path, "--csv");
+  if (!outputs.plot_path.empty()) check_writable_destination(outputs.plot_path, "--plot");
+  const std::string results_path = args.count("results") ? args["results"].as<std::string>() : "";
+  if (args.count("resume") && results_path.empty())
+    throw UsageError("--resume needs --results FILE: the file to continue");
+  if (!results_path.empty() && !args.count("resume") && std::filesystem::exists(results_path) &&
+      std::filesystem::file_size(results_path) > 0)
+    throw UsageError(results_path + " exists: --resume continues it; remove it to start again");
+  if (!results_path.empty()) check_writable_destination(results_path, "--results");
+  if (args.count("shard")) {
+    try {
+      std::tie(config.shard, config.shards) = parse_shard(args["shard"].as<std::string>());
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
 
   const bool grid = settings_of(config).size() > 1;
   const double val_split = args.count("val-split") ? args["val-split"].as<double>() : grid ? 0.2 : 0.0;
@@ -215,6 +153,58 @@ int cmd_compare(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+  const TrainConfig& b = config.base;
+  std::ostringstream setup_text;
+  setup_text << "ember compare: " << (data.dataset.empty() ? data.path : data.dataset) << ", " << prepared.train.size()
+             << " training samples";
+  if (prepared.val.size() > 0) setup_text << ", " << prepared.val.size() << " validation";
+  setup_text << ", hidden " << args["hidden"].as<std::string>() << ", init " << nn::to_string(b.init_scheme) << ", ";
+  if (grid) setup_text << settings_of(config).size() << " settings (" << describe_grid(config) << ")";
+  else setup_text << b.optimizer << " lr " << format_general(b.lr, 6);
+  if (b.momentum != 0) setup_text << " momentum " << format_general(b.momentum, 6);
+  if (b.weight_decay != 0) setup_text << " weight decay " << format_general(b.weight_decay, 6);
+  setup_text << ", " << b.epochs << " epochs, batch " << b.batch_size
+             << (config.seeds > 1 ? ", " + std::to_string(config.seeds) + " seeds" : "");
+  const std::string setup = setup_text.str();
+
+  // --results / --resume: a run per line as the runs finish; --resume first takes the runs the file holds.
+  // The study (everything that decides the figures) goes into every line, so shards' files merge.
+  const DataRecord& record = prepared.record;
+  nlohmann::json data_identity = {{"dataset", record.dataset},
+                                  {"csv", record.path},
+                                  {"sha256", record.sha256},
+                                  {"samples", record.samples},
+                                  {"noise", record.noise},
+                                  {"classes", record.classes},
+                                  {"rows", record.rows},
+                                  {"test_split", prepared.record.test_split},
+                                  {"val_split", val_split},
+                                  {"standardized", prepared.standardized},
+                                  {"train_rows", prepared.train.size()},
+                                  {"val_rows", prepared.val.size()},
+                                  {"test_rows", prepared.test.size()}};
+  nlohmann::json study = study_json(config, data_identity, prepared.test.size() > 0, prepared.val.size() > 0,
+                                    chance_accuracy(prepared.train, prepared.test));
+  study["description"] = setup;
+  CompareRecording recording;
+  std::optional<ResultsWriter> writer;
+  if (!results_path.empty()) {
+    if (args.count("resume")) {
+      const Results earlier = read_results({results_path});
+      for (const std::string& warning : earlier.warnings) std::cerr << "warning: " << warning << "\n";
+      const std::vector<std::string> differences = study_differences(study, earlier.study, results_path);
+      if (!differences.empty()) {
+        std::string message = results_path + " holds another comparison; the options that differ:";
+        for (const std::string& d : differences) message += "\n  " + d;
+        throw UsageError(message);
+      }
+      recording.done = earlier.runs;
+      std::cerr << "resuming " << results_path << ": " << earlier.runs.size() << " runs done\n";
+    }
+    writer.emplace(results_path, study);
+    recording.finished = [&writer](const CompareRun& run) { writer->write(run); };
+  }
+
   ProgressBar progress;
   cli::CompareProgress where;
   where.epochs = config.base.epochs;
@@ -237,7 +227,7 @@ int cmd_compare(int argc, char** argv) {
                       " seed " + std::to_string(run.seed);
         if (!progress.enabled()) std::cerr << "compare: run " << number << "/" << total << " " << where.label << "\n";
       },
-      &callbacks);
+      &callbacks, &recording);
   progress.clear();
   // Ctrl-C: the report of the runs that finished, marked as interrupted, then status 130.
   if (result.interrupted && result.runs.empty()) {
@@ -246,37 +236,9 @@ int cmd_compare(int argc, char** argv) {
   }
   if (result.interrupted)
     std::cerr << "ember compare: " << interrupted_note(result) << "; reporting the finished runs\n";
-  const Summary summary = summarize(result);
-  const std::vector<std::string> sentences = findings(summary, result);
-  if (args.count("json")) {
-    std::cout << result_json(summary, result, sentences).dump(2) << "\n";
-  } else {
-    const TrainConfig& b = config.base;
-    std::ostringstream setup;
-    setup << "ember compare: " << (data.dataset.empty() ? data.path : data.dataset) << ", " << prepared.train.size()
-          << " training samples";
-    if (prepared.val.size() > 0) setup << ", " << prepared.val.size() << " validation";
-    setup << ", hidden " << args["hidden"].as<std::string>() << ", init " << nn::to_string(b.init_scheme) << ", ";
-    if (grid) setup << settings_of(config).size() << " settings (" << describe_grid(config) << ")";
-    else setup << b.optimizer << " lr " << format_general(b.lr, 6);
-    if (b.momentum != 0) setup << " momentum " << format_general(b.momentum, 6);
-    if (b.weight_decay != 0) setup << " weight decay " << format_general(b.weight_decay, 6);
-    setup << ", " << b.epochs << " epochs, batch " << b.batch_size
-          << (config.seeds > 1 ? ", " + std::to_string(config.seeds) + " seeds" : "");
-    std::cout << setup.str() << "\n\n";
-    std::cout << summary_table(summary, result) << "\n";
-    if (config.seeds > 1 && summary.pairs.size() > 0) std::cout << pairs_table(summary, result) << "\n";
-    if (grid) std::cout << grid_table(summary, result) << "\n";
-    for (const std::string& sentence : sentences) std::cout << "- " << sentence << "\n";
-  }
-  if (!csv_path.empty()) {
-    write_text_file_atomic(csv_path, comparison_csv(result, summary));
-    std::cerr << "wrote " << csv_path << "\n";
-  }
-  if (!plot_path.empty()) {
-    write_text_file_atomic(plot_path, comparison_svg(result, summary));
-    std::cerr << "wrote the plot to " << plot_path << " (open it in a browser)\n";
-  }
+  if (!results_path.empty())
+    std::cerr << "the runs are in " << results_path << " (ember report " << results_path << ")\n";
+  report_comparison(result, setup, outputs);
   return result.interrupted ? 130 : 0;
 }
 

@@ -23,5 +23,6 @@ int cmd_compare(int argc, char** argv);
 int cmd_info(int argc, char** argv);
 int cmd_activation(int argc, char** argv);
 int cmd_graph(int argc, char** argv);
+int cmd_report(int argc, char** argv);
 
 }  // namespace ember::cli

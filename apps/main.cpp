@@ -32,6 +32,7 @@ const Command commands[] = {
     {"predict", "write one row of class probabilities per input row", cmd_predict},
     {"info", "what a model file holds: architecture, classes, features, encodings, training data", cmd_info},
     {"compare", "train one model per activation from identical starts and compare how they converge", cmd_compare},
+    {"report", "the report of a comparison from its results files (compare --results), merging shards", cmd_report},
     {"activation", "an activation (a name or a formula in x): f, f', its saturation zone, a plot, a gradient check",
      cmd_activation},
     {"graph", "the autograd graph of one forward pass and loss, as Graphviz DOT (or SVG)", cmd_graph},

@@ -192,6 +192,9 @@ void validate(const CompareConfig& config) {
     for (std::size_t j = 0; j < i; ++j)
       if (config.optimizers[i] == config.optimizers[j])
         throw std::invalid_argument("--optimizer: " + config.optimizers[i] + " is given twice");
+  if (config.shards < 1 || config.shard < 1 || config.shard > config.shards)
+    throw std::invalid_argument("--shard " + std::to_string(config.shard) + "/" + std::to_string(config.shards) +
+                                ": K must be between 1 and N");
   if (config.select != "loss" && config.select != "acc")
     throw std::invalid_argument("--select must be loss or acc, got \"" + config.select + "\"");
 }
@@ -201,36 +204,61 @@ CompareResult run_comparison(const Dataset& train, const Dataset& test, const Co
   return run_comparison(train, Dataset{}, test, config, progress, observer);
 }
 
+double chance_accuracy(const Dataset& train, const Dataset& test) {
+  const Dataset& measured = test.size() > 0 ? test : train;
+  double chance = 0;
+  for (Index count : class_counts(measured))
+    chance = std::max(chance, static_cast<double>(count) / static_cast<double>(measured.size()));
+  return chance;
+}
+
+std::vector<CompareRun> grid_runs(const CompareConfig& config) {
+  std::vector<CompareRun> runs;
+  for (const std::string& activation : config.activations) {
+    for (const Setting& setting : settings_of(config)) {
+      for (int k = 0; k < config.seeds; ++k) {
+        CompareRun run;
+        run.activation = activation;
+        run.setting = setting;
+        run.seed = config.base.seed + static_cast<std::uint64_t>(k);
+        runs.push_back(run);
+      }
+    }
+  }
+  return runs;
+}
+
 CompareResult run_comparison(const Dataset& train, const Dataset& val, const Dataset& test, const CompareConfig& config,
-                             const CompareProgress& progress, FitObserver* observer) {
+                             const CompareProgress& progress, FitObserver* observer,
+                             const CompareRecording* recording) {
   validate(config);
   const std::vector<Setting> settings = settings_of(config);
-  const bool grid = settings.size() > 1;
-  if (grid && val.size() == 0)
+  const bool many_settings = settings.size() > 1;
+  if (many_settings && val.size() == 0)
     throw std::invalid_argument("a grid of " + std::to_string(settings.size()) +
                                 " settings needs a validation set to choose from: add --val-split F");
   CompareResult result;
   result.config = config;
   result.has_test = test.size() > 0;
   result.has_validation = val.size() > 0;
-  for (Index count : class_counts(result.has_test ? test : train)) {
-    result.chance_accuracy =
-        std::max(result.chance_accuracy,
-                 static_cast<double>(count) / static_cast<double>((result.has_test ? test : train).size()));
-  }
+  result.chance_accuracy = chance_accuracy(train, test);
   const Index outputs = output_units(train.num_classes(), config.base.classes.value_or(-1));
-  for (const std::string& activation : config.activations) {
-    for (const Setting& setting : settings) {
-      for (int k = 0; k < config.seeds; ++k) {
-        CompareRun run;
-        run.activation = activation;
-        run.setting = setting;
-        run.seed = config.base.seed + static_cast<std::uint64_t>(k);
-        result.runs.push_back(run);
-      }
+  // The runs this process trains: its shard of the grid, less those a results file already holds.
+  const std::vector<CompareRun> grid = grid_runs(config);
+  const auto same_place = [](const CompareRun& a, const CompareRun& b) {
+    return a.activation == b.activation && same_setting(a.setting, b.setting) && a.seed == b.seed;
+  };
+  std::vector<CompareRun> done;
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    if (static_cast<int>(i % static_cast<std::size_t>(config.shards)) != config.shard - 1) continue;
+    const CompareRun* earlier = nullptr;
+    if (recording) {
+      for (const CompareRun& d : recording->done)
+        if (same_place(d, grid[i])) earlier = &d;
     }
+    if (earlier) done.push_back(*earlier);
+    else result.runs.push_back(grid[i]);
   }
-  result.planned_runs = static_cast<int>(result.runs.size());
 
   // The runs are independent: each run's figures are the same whichever thread trains it, and
   // whatever runs beside it. So `jobs` threads take them in turn.
@@ -240,9 +268,13 @@ CompareResult run_comparison(const Dataset& train, const Dataset& val, const Dat
       try {
         CompareRun& run = result.runs[static_cast<std::size_t>(i)];
         Schedule::Relay relay(schedule, i);
-        const bool stopped = train_run(run, train, val, test, config.base, outputs, grid, relay);
+        const bool stopped = train_run(run, train, val, test, config.base, outputs, many_settings, relay);
         schedule.finished[static_cast<std::size_t>(i)] = !stopped;
         if (stopped) schedule.halt = true;
+        if (!stopped && recording && recording->finished) {
+          std::lock_guard<std::mutex> guard(schedule.lock);
+          recording->finished(run);
+        }
       } catch (...) {
         schedule.errors[static_cast<std::size_t>(i)] = std::current_exception();
         schedule.halt = true;
@@ -265,7 +297,16 @@ CompareResult run_comparison(const Dataset& train, const Dataset& val, const Dat
     if (schedule.finished[i]) runs.push_back(std::move(result.runs[i]));
   }
   result.interrupted = runs.size() < result.runs.size();
-  result.runs = std::move(runs);
+  // With the runs finished earlier, in grid order: the result holds this shard's runs.
+  for (CompareRun& run : done) runs.push_back(std::move(run));
+  std::vector<CompareRun> ordered;
+  for (const CompareRun& planned : grid) {
+    for (CompareRun& run : runs)
+      if (same_place(run, planned)) ordered.push_back(std::move(run));
+  }
+  result.runs = std::move(ordered);
+  result.planned_runs = static_cast<int>(grid.size());
+  result.incomplete_results = !result.interrupted && static_cast<int>(result.runs.size()) < result.planned_runs;
   return result;
 }
 

@@ -102,8 +102,9 @@ bool beyond_noise(const Summary& summary, const std::string& better, const std::
 }  // namespace
 
 std::string interrupted_note(const CompareResult& result) {
-  return "interrupted after " + std::to_string(result.runs.size()) + " of " + std::to_string(result.planned_runs) +
-         " runs";
+  const std::string counts = std::to_string(result.runs.size()) + " of " + std::to_string(result.planned_runs);
+  if (result.incomplete_results) return counts + " runs of the grid (the rest are another shard's, or not run yet)";
+  return "interrupted after " + counts + " runs";
 }
 
 std::vector<double> mean_curve(const CompareResult& result, const std::string& activation,
@@ -173,7 +174,9 @@ std::string summary_table(const Summary& summary, const CompareResult& result) {
                                                                : "lowest mean final validation loss") +
                      " (test figures: that setting's only)\n"
                : "") +
-         (result.interrupted ? interrupted_note(result) + ": only the finished runs are shown\n" : "");
+         (result.interrupted || result.incomplete_results
+              ? interrupted_note(result) + ": only the finished runs are shown\n"
+              : "");
 }
 
 std::string pairs_table(const Summary& summary, const CompareResult& result) {
@@ -217,12 +220,27 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
   const int epoch_decimals = result.config.seeds > 1 ? 1 : 0;  // a mean over seeds is not a whole epoch
   // 1. Who converged first. With kMinPairedSeeds seeds or more, by the median, and activations are named together
   // unless the paired comparison says the difference is beyond noise; with fewer, by the mean.
-  const bool paired = result.config.seeds >= kMinPairedSeeds;
+  std::vector<const ActivationSummary*> reached, never;
+  for (const auto& r : summary.rows) (r.seeds_reached > 0 ? reached : never).push_back(&r);
+  // Verdicts are used only where every pair concerned has one: enough seeds on both sides (a report of
+  // one shard's results may have fewer than the comparison asked for).
+  const auto all_judged = [&summary](const std::vector<const ActivationSummary*>& rows, bool epochs) {
+    for (const PairSummary& p : summary.pairs) {
+      const auto in = [&rows](const std::string& a) {
+        return std::any_of(rows.begin(), rows.end(), [&a](const ActivationSummary* r) { return r->activation == a; });
+      };
+      if (in(p.first) && in(p.second) && (epochs ? p.epochs : p.accuracy).verdict == Verdict::too_few_seeds)
+        return false;
+    }
+    return true;
+  };
+  const bool paired = result.config.seeds >= kMinPairedSeeds && all_judged(reached, true);
+  std::vector<const ActivationSummary*> all_rows;
+  for (const auto& r : summary.rows) all_rows.push_back(&r);
+  const bool paired_accuracy = result.config.seeds >= kMinPairedSeeds && all_judged(all_rows, false);
   const auto epochs_of = [paired](const ActivationSummary* r) {
     return paired ? r->epochs_to_target_median.median : r->epochs_to_target.mean;
   };
-  std::vector<const ActivationSummary*> reached, never;
-  for (const auto& r : summary.rows) (r.seeds_reached > 0 ? reached : never).push_back(&r);
   std::stable_sort(reached.begin(), reached.end(), [&](auto* a, auto* b) { return epochs_of(a) < epochs_of(b); });
   if (!reached.empty()) {
     std::vector<std::vector<const ActivationSummary*>> groups;
@@ -250,8 +268,7 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
     for (std::size_t i = 1; i < groups.size(); ++i)
       s += std::string(i + 1 == groups.size() ? " and " : ", ") + (i == 1 ? "then " : "") + names(groups[i]) + " (" +
            epochs(groups[i]) + ")";
-    if (result.config.seeds > 1 && !paired)
-      s += " (" + std::to_string(result.config.seeds) + " seeds: too few to call these differences real)";
+    if (result.config.seeds > 1 && !paired) s += " (too few seeds to call these differences real)";
     out.push_back(s + ".");
   }
   for (const auto* r : reached) {
@@ -314,7 +331,7 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
         close;  // with kMinPairedSeeds seeds or more: those the paired comparison cannot tell apart
     for (const auto& r : summary.rows) {
       const std::string label = activation_label(r.activation);
-      if (!paired || std::find(best.begin(), best.end(), label) != best.end()) continue;
+      if (!paired_accuracy || std::find(best.begin(), best.end(), label) != best.end()) continue;
       const auto leader = std::find_if(summary.rows.begin(), summary.rows.end(), [&](const ActivationSummary& x) {
         return activation_label(x.activation) == best.front();
       });
@@ -340,7 +357,11 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
           break;
         }
         case Verdict::within_noise: tied_epochs.push_back(a + " vs " + b); break;
-        case Verdict::too_few_seeds: too_few = true; break;
+        case Verdict::too_few_seeds:
+          // Seeds on which one never got there drop out of the difference (the sentence above names who
+          // never reached it); too few are left only when both got there on some.
+          too_few = too_few || (p.first_sooner + p.same_epoch > 0 && p.second_sooner + p.same_epoch > 0);
+          break;
       }
       switch (p.accuracy.verdict) {
         case Verdict::first_better:
@@ -525,10 +546,11 @@ std::string comparison_svg(const CompareResult& all_runs, const Summary& summary
   if (grid) panels.push_back(sensitivity_panel(summary, all_runs));
   std::string notes;
   if (result.config.seeds > 1) {
-    notes = result.interrupted ? "means of the seeds that finished"
-                               : "mean of " + std::to_string(result.config.seeds) + " seeds";
+    notes = result.interrupted || result.incomplete_results
+                ? "means of the seeds that finished"
+                : "mean of " + std::to_string(result.config.seeds) + " seeds";
   }
-  if (result.interrupted) notes += (notes.empty() ? "" : "; ") + interrupted_note(result);
+  if (result.interrupted || result.incomplete_results) notes += (notes.empty() ? "" : "; ") + interrupted_note(result);
   return plot::figure_svg("How the activations converge" + (notes.empty() ? "" : " (" + notes + ")"), panels, 2);
 }
 

@@ -32,6 +32,7 @@ struct CompareConfig {
                                  // given: 95% of the best final accuracy of any activation
   int jobs = 1;                  // runs trained at once, each on its own thread; the figures do not
                                  // depend on it (only the seconds, when runs share a core)
+  int shard = 1, shards = 1;     // --shard K/N: train only runs K-1, K-1+N, ... of the grid (in grid order)
 };
 
 // One cell of the grid, without the seed.
@@ -66,8 +67,22 @@ struct CompareResult {
   int planned_runs = 0;          // activations x seeds; more than runs.size() when interrupted
   bool interrupted = false;      // stopped by callbacks.stop: `runs` holds the finished runs only
   bool has_test = false;
-  bool has_validation = false;  // a validation set was given: the runs' epochs carry val figures
-  double chance_accuracy = 0;   // the largest class's share of the set accuracy is measured on
+  bool has_validation = false;      // a validation set was given: the runs' epochs carry val figures
+  bool incomplete_results = false;  // runs of the grid are missing: another shard's, or not run yet
+  double chance_accuracy = 0;       // the largest class's share of the set accuracy is measured on
+};
+
+// The accuracy of always guessing the largest class, on the set accuracy is measured on (test, else train).
+double chance_accuracy(const Dataset& train, const Dataset& test);
+
+// Every run of the grid, in grid order (activation, then optimizer and lr, then seed), figures empty.
+std::vector<CompareRun> grid_runs(const CompareConfig& config);
+
+// What a comparison keeps beyond its result: runs finished earlier (--resume), included as they are
+// and not trained again, and a call as each new run finishes (--results writes it to the file).
+struct CompareRecording {
+  std::vector<CompareRun> done;
+  std::function<void(const CompareRun&)> finished;
 };
 
 // Called as each run starts: (the run, its number from 1, runs in all).
@@ -83,7 +98,8 @@ void validate(const CompareConfig& config);
 // observer->should_stop(), the result holds the runs that finished, and says it was interrupted.
 // `val` may be empty (0 rows); a grid of more than one setting needs one to choose from.
 CompareResult run_comparison(const Dataset& train, const Dataset& val, const Dataset& test, const CompareConfig& config,
-                             const CompareProgress& progress = {}, FitObserver* observer = nullptr);
+                             const CompareProgress& progress = {}, FitObserver* observer = nullptr,
+                             const CompareRecording* recording = nullptr);
 // Without a validation set.
 CompareResult run_comparison(const Dataset& train, const Dataset& test, const CompareConfig& config,
                              const CompareProgress& progress = {}, FitObserver* observer = nullptr);

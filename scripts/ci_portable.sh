@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 # The build's packages, as scripts/setup.sh lists them, plus clang and its OpenMP.
 scripts/install-missing.sh build-essential cmake libeigen3-dev catch2 libcxxopts-dev nlohmann-json3-dev \
-  zlib1g-dev libopenblas-pthread-dev dataset-fashion-mnist graphviz clang libomp-dev
+  zlib1g-dev libopenblas-pthread-dev dataset-fashion-mnist graphviz parallel clang libomp-dev
 
 jobs="${EMBER_CI_JOBS:-$(nproc)}"
 

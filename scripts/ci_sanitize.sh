@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # The build's packages, as scripts/setup.sh lists them; gcc's sanitizer runtimes (libasan, libubsan,
 # liblsan) come with build-essential.
 scripts/install-missing.sh build-essential cmake libeigen3-dev catch2 libcxxopts-dev nlohmann-json3-dev \
-  zlib1g-dev libopenblas-pthread-dev dataset-fashion-mnist graphviz
+  zlib1g-dev libopenblas-pthread-dev dataset-fashion-mnist graphviz parallel
 
 jobs="${EMBER_CI_JOBS:-$(nproc)}"
 # -O1 -g: readable stack traces at a speed the suite can bear; no -DNDEBUG, so Eigen's own bounds

@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The build's libraries (OpenBLAS for the matrix products: see CMakeLists.txt), Fashion-MNIST's IDX
-# files (Debian's dataset-fashion-mnist), and Graphviz's `dot` (graphviz), which `ember graph --svg` runs.
+# files (Debian's dataset-fashion-mnist), Graphviz's `dot` (graphviz), which `ember graph --svg` runs, and GNU
+# parallel, with which a test runs two shards of a comparison side by side.
 scripts/install-missing.sh build-essential cmake libeigen3-dev catch2 libcxxopts-dev nlohmann-json3-dev \
-  zlib1g-dev libopenblas-pthread-dev dataset-fashion-mnist graphviz
+  zlib1g-dev libopenblas-pthread-dev dataset-fashion-mnist graphviz parallel
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
 cmake --build build -j "$(nproc)"

@@ -178,7 +178,7 @@ TEST_CASE("read_results merges files of one study and refuses another's, naming 
   CHECK_THROWS_WITH(read_results({b}), Contains(b + ":3: not a results line"));
 }
 
-TEST_CASE("--shard K/N parses, and refuses what is not a slice", "[compare]") {
+TEST_CASE("shard K/N parses, and refuses what is not a slice", "[compare]") {
   CHECK(parse_shard("2/4") == std::pair<int, int>{2, 4});
   CHECK(parse_shard("1/1") == std::pair<int, int>{1, 1});
   for (const char* bad : {"0/4", "5/4", "2", "2/", "/4", "a/b", "2/4x"}) {

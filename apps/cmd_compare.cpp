@@ -78,7 +78,7 @@ int cmd_compare(int argc, char** argv) {
                  "  ember compare --dataset moons --seeds 5 --epochs 50 --csv runs.csv\n"
                  "  ember compare --hidden 32,32,32,32,32,32,32,32 --activations sigmoid,relu --init-scheme he\n"
                  "  ember compare --activations relu,swish,mish,\"x/(1+abs(x))\"\n"
-                 "  ember compare --dataset digits --lr-grid 1e-4:1e-1:7 --seeds 3   # each at its best lr\n"
+                 "  ember compare --dataset digits --lr-grid 1e-4:1e-1:7 --seeds 5   # each at its best lr\n"
                  "  ember compare --lr 1e-3,1e-2 --optimizer sgd,adam --csv grid.csv\n"
                  "With several learning rates or optimizers, every (activation, optimizer, lr, seed) run starts from\n"
                  "the seed's shared weights and batches; each activation's setting is chosen on a validation split\n"

@@ -15,6 +15,7 @@
 #include "ember/lab/io/atomic_file.hpp"
 #include "ember/lab/monitor/observers.hpp"
 #include "ember/lab/study/compare_report.hpp"
+#include "ember/lab/study/layer_report.hpp"
 #include "terminal.hpp"
 
 namespace ember::cli {
@@ -148,6 +149,9 @@ int cmd_compare(int argc, char** argv) {
        cxxopts::value<double>())
       ("csv", "write the long table (activation, seed, epoch) here", cxxopts::value<std::string>())
       ("plot", "write an SVG figure here (loss, accuracy, gradient norm, dead units)", cxxopts::value<std::string>())
+      ("layers-csv", "write each hidden layer's figures per epoch here (z and f(z) on a probe of the training set)",
+       cxxopts::value<std::string>())
+      ("layers-plot", "write an SVG of each hidden layer's activations per epoch here", cxxopts::value<std::string>())
       ("json", "print the results as JSON instead of the table")
       ("h,help", "show this help");
   // clang-format on
@@ -161,6 +165,7 @@ int cmd_compare(int argc, char** argv) {
                  "  ember compare --activations relu,swish,mish,\"x/(1+abs(x))\"\n"
                  "  ember compare --dataset digits --lr-grid 1e-4:1e-1:7 --seeds 3   # each at its best lr\n"
                  "  ember compare --lr 1e-3,1e-2 --optimizer sgd,adam --csv grid.csv\n"
+                 "  ember compare --dataset digits --layers-plot layers.svg   # inside each layer: median, 2nd-98th\n"
                  "With several learning rates or optimizers, every (activation, optimizer, lr, seed) run starts from\n"
                  "the seed's shared weights and batches; each activation's setting is chosen on a validation split\n"
                  "carved from the training data (--val-split), and only the chosen setting's test figures are shown.\n";
@@ -199,6 +204,11 @@ int cmd_compare(int argc, char** argv) {
   const std::string plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
   if (!csv_path.empty()) check_writable_destination(csv_path, "--csv");
   if (!plot_path.empty()) check_writable_destination(plot_path, "--plot");
+  const std::string layers_csv = args.count("layers-csv") ? args["layers-csv"].as<std::string>() : "";
+  const std::string layers_plot = args.count("layers-plot") ? args["layers-plot"].as<std::string>() : "";
+  if (!layers_csv.empty()) check_writable_destination(layers_csv, "--layers-csv");
+  if (!layers_plot.empty()) check_writable_destination(layers_plot, "--layers-plot");
+  config.layer_health = !layers_csv.empty() || !layers_plot.empty();
 
   const bool grid = settings_of(config).size() > 1;
   const double val_split = args.count("val-split") ? args["val-split"].as<double>() : grid ? 0.2 : 0.0;
@@ -266,6 +276,14 @@ int cmd_compare(int argc, char** argv) {
   if (!plot_path.empty()) {
     write_text_file_atomic(plot_path, comparison_svg(result, summary));
     std::cerr << "wrote the plot to " << plot_path << " (open it in a browser)\n";
+  }
+  if (!layers_csv.empty()) {
+    write_text_file_atomic(layers_csv, layer_health_csv(result, summary));
+    std::cerr << "wrote " << layers_csv << "\n";
+  }
+  if (!layers_plot.empty()) {
+    write_text_file_atomic(layers_plot, layer_health_svg(result, summary));
+    std::cerr << "wrote the layer plot to " << layers_plot << " (open it in a browser)\n";
   }
   return result.interrupted ? 130 : 0;
 }

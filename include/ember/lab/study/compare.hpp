@@ -32,6 +32,8 @@ struct CompareConfig {
                                  // given: 95% of the best final accuracy of any activation
   int jobs = 1;                  // runs trained at once, each on its own thread; the figures do not
                                  // depend on it (only the seconds, when runs share a core)
+  bool layer_health = false;     // each epoch's LayerHealth on a probe of the training set (probe_rows):
+                                 // layer_report.hpp; it changes no other figure
 };
 
 // One cell of the grid, without the seed.

@@ -65,10 +65,36 @@ std::string layer_health_csv(const CompareResult& result, const Summary& summary
   return csv.str();
 }
 
+namespace {
+
+// One activation's hidden layer k: its median per epoch (mean over seeds), shaded from the mean 2nd to the
+// mean 98th percentile.
+plot::Panel layer_panel(const CompareResult& result, const Summary& summary, const std::string& activation,
+                        std::size_t k) {
+  plot::Panel panel;
+  panel.options.title = activation_label(activation);
+  const bool grid = settings_of(result.config).size() > 1;
+  for (const ActivationSummary& r : summary.rows)
+    if (grid && r.activation == activation) panel.options.title += " (lr " + format_general(r.setting.lr, 3) + ")";
+  panel.options.title +=
+      ", fc" + std::to_string(k + 1) + " (" + std::to_string(result.config.base.hidden[k]) + " units)";
+  panel.options.x_label = "epoch";
+  panel.options.y_label = "a = f(z)";
+  plot::Series series;
+  series.label = "median";
+  series.y = layer_curve(result, activation, k, &LayerHealth::act_p50);
+  series.band_low = layer_curve(result, activation, k, &LayerHealth::act_p2);
+  series.band_high = layer_curve(result, activation, k, &LayerHealth::act_p98);
+  for (std::size_t e = 0; e < series.y.size(); ++e) series.x.push_back(static_cast<double>(e + 1));
+  panel.options.markers = series.x.size() <= 20;
+  panel.series.push_back(std::move(series));
+  return panel;
+}
+
+}  // namespace
+
 std::string layer_health_svg(const CompareResult& all_runs, const Summary& summary) {
   const CompareResult result = chosen_runs(all_runs, summary);
-  const bool grid = settings_of(result.config).size() > 1;
-  const std::vector<Index>& hidden = result.config.base.hidden;
   Index probe = 0;
   std::vector<std::string> activations;  // those with a finished run: one column each
   for (const std::string& activation : result.config.activations) {
@@ -81,26 +107,8 @@ std::string layer_health_svg(const CompareResult& all_runs, const Summary& summa
   // A row per hidden layer (fc1 on top), a column per activation, one band per panel: bands drawn over
   // one another hide each other, and each panel's axis fits its activation (sigmoid's (0, 1), relu's [0, ∞)).
   std::vector<plot::Panel> panels;
-  for (std::size_t k = 0; k < hidden.size(); ++k) {
-    for (const std::string& activation : activations) {
-      plot::Panel panel;
-      panel.options.title = activation_label(activation);
-      for (const ActivationSummary& r : summary.rows)
-        if (grid && r.activation == activation) panel.options.title += " (lr " + format_general(r.setting.lr, 3) + ")";
-      panel.options.title += ", fc" + std::to_string(k + 1) + " (" + std::to_string(hidden[k]) + " units)";
-      panel.options.x_label = "epoch";
-      panel.options.y_label = "a = f(z)";
-      plot::Series series;
-      series.label = "median";
-      series.y = layer_curve(result, activation, k, &LayerHealth::act_p50);
-      series.band_low = layer_curve(result, activation, k, &LayerHealth::act_p2);
-      series.band_high = layer_curve(result, activation, k, &LayerHealth::act_p98);
-      for (std::size_t e = 0; e < series.y.size(); ++e) series.x.push_back(static_cast<double>(e + 1));
-      panel.options.markers = series.x.size() <= 20;
-      panel.series.push_back(std::move(series));
-      panels.push_back(std::move(panel));
-    }
-  }
+  for (std::size_t k = 0; k < result.config.base.hidden.size(); ++k)
+    for (const std::string& activation : activations) panels.push_back(layer_panel(result, summary, activation, k));
   std::string title = "Inside each layer: the activations' median, 2nd–98th percentile shaded, on " +
                       std::to_string(probe) + " training samples";
   if (probe == 0) title = "Inside each layer: not measured (the runs had no probe: CompareConfig::layer_health)";

@@ -19,9 +19,10 @@ namespace ember {
 // rows. Every run of a grid; chosen is "yes" for its activation's chosen setting. NaN: an empty value.
 std::string layer_health_csv(const CompareResult& result, const Summary& summary);
 
-// One panel per hidden layer: the activations' median per epoch, one line per activation (its chosen
-// setting, mean over seeds), shaded from the mean 2nd to the mean 98th percentile. Panels without
-// lines when the runs measured no layer health.
+// A panel per hidden layer (rows, fc1 on top) and activation (columns, its chosen setting): f(z)'s median
+// per epoch, mean over seeds, shaded from the mean 2nd to the mean 98th percentile. One band per panel,
+// since bands drawn over one another hide each other. When the runs measured no layer health, the title
+// says so and the panels say "no data".
 std::string layer_health_svg(const CompareResult& result, const Summary& summary);
 
 }  // namespace ember

@@ -334,6 +334,13 @@ TEST_CASE("the layer SVG is well formed, a panel per hidden layer and activation
   CHECK(bands == 3 * 2);
   CHECK(svg.find("on 160 training samples") != std::string::npos);
   CHECK(svg.find("relu, fc3 (4 units)") != std::string::npos);
+  // Runs without layer health: the figure says so instead of drawing nothing silently.
+  config.layer_health = false;
+  const CompareResult plain = run_comparison(train, test, config);
+  const std::string empty = layer_health_svg(plain, summarize(plain));
+  CHECK(ember_test::xml_problem(empty).empty());
+  CHECK(empty.find("not measured") != std::string::npos);
+  CHECK(empty.find("no data") != std::string::npos);
 }
 
 TEST_CASE("ember compare --layers-csv and --layers-plot write the layer figures", "[compare][cli]") {

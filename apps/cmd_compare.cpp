@@ -19,6 +19,7 @@
 #include "ember/lab/io/atomic_file.hpp"
 #include "ember/lab/monitor/observers.hpp"
 #include "ember/lab/study/compare_report.hpp"
+#include "ember/lab/study/layer_report.hpp"
 #include "ember/lab/study/results_file.hpp"
 #include "terminal.hpp"
 
@@ -60,16 +61,16 @@ int cmd_compare(int argc, char** argv) {
       ("target-accuracy", "'epochs to target': first epoch with test (else train) accuracy at or above this "
                           "(default: 95% of the best final)",
        cxxopts::value<double>())
-      ("csv", "write the long table (activation, seed, epoch) here", cxxopts::value<std::string>())
-      ("plot", "write an SVG figure here (loss, accuracy, gradient norm, dead units)", cxxopts::value<std::string>())
       ("results", "append each finished run to this JSON Lines file, for ember report (see below)",
        cxxopts::value<std::string>())
       ("resume", "continue the --results FILE: skip the runs it holds (the same options), append the rest")
       ("shard", "run only the K-th of N slices of the grid (K/N, e.g. 2/4; merge with ember report)",
        cxxopts::value<std::string>())
-      ("json", "print the results as JSON instead of the table")
+      ("layer-health", "measure each hidden layer's figures on a probe (on with --layers-csv or --layers-plot); "
+                       "--results then records them for ember report")
       ("h,help", "show this help");
   // clang-format on
+  add_comparison_output_options(options);
   const auto args = parse_or_usage(options, argc, argv);
   if (args.count("help")) {
     std::cout << options.help()
@@ -80,6 +81,7 @@ int cmd_compare(int argc, char** argv) {
                  "  ember compare --activations relu,swish,mish,\"x/(1+abs(x))\"\n"
                  "  ember compare --dataset digits --lr-grid 1e-4:1e-1:7 --seeds 5   # each at its best lr\n"
                  "  ember compare --lr 1e-3,1e-2 --optimizer sgd,adam --csv grid.csv\n"
+                 "  ember compare --dataset digits --layers-plot layers.svg   # inside each layer: median, 2nd-98th\n"
                  "With several learning rates or optimizers, every (activation, optimizer, lr, seed) run starts from\n"
                  "the seed's shared weights and batches; each activation's setting is chosen on a validation split\n"
                  "carved from the training data (--val-split), and only the chosen setting's test figures are shown.\n"
@@ -118,12 +120,8 @@ int cmd_compare(int argc, char** argv) {
     throw UsageError("give --target-loss or --target-accuracy, not both");
   if (args.count("target-loss")) config.target_loss = args["target-loss"].as<double>();
   if (args.count("target-accuracy")) config.target_accuracy = args["target-accuracy"].as<double>();
-  ComparisonOutputs outputs;
-  outputs.json = args.count("json") > 0;
-  outputs.csv_path = args.count("csv") ? args["csv"].as<std::string>() : "";
-  outputs.plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
-  if (!outputs.csv_path.empty()) check_writable_destination(outputs.csv_path, "--csv");
-  if (!outputs.plot_path.empty()) check_writable_destination(outputs.plot_path, "--plot");
+  const ComparisonOutputs outputs = read_comparison_outputs(args);
+  config.layer_health = args.count("layer-health") > 0 || outputs.layers();
   const std::string results_path = args.count("results") ? args["results"].as<std::string>() : "";
   if (args.count("resume") && results_path.empty())
     throw UsageError("--resume needs --results FILE: the file to continue");

@@ -16,12 +16,10 @@ int cmd_report(int argc, char** argv) {
                            "Report a comparison from its results files (ember compare --results), merging shards.");
   // clang-format off
   options.add_options()
-      ("csv", "write the long table (activation, optimizer, lr, seed, epoch) here", cxxopts::value<std::string>())
-      ("plot", "write the SVG figure here", cxxopts::value<std::string>())
-      ("json", "print the results as JSON instead of the table")
       ("files", "results files", cxxopts::value<std::vector<std::string>>())
       ("h,help", "show this help");
   // clang-format on
+  add_comparison_output_options(options);
   options.parse_positional({"files"});
   options.positional_help("RESULTS.jsonl [MORE.jsonl ...]");
   const auto args = parse_or_usage(options, argc, argv);
@@ -41,12 +39,11 @@ int cmd_report(int argc, char** argv) {
   if (result.incomplete_results)
     std::cerr << "ember report: " << result.runs.size() << " of the grid's " << result.planned_runs
               << " runs are in these files: the report covers those\n";
-  ComparisonOutputs outputs;
-  outputs.json = args.count("json") > 0;
-  outputs.csv_path = args.count("csv") ? args["csv"].as<std::string>() : "";
-  outputs.plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
-  if (!outputs.csv_path.empty()) check_writable_destination(outputs.csv_path, "--csv");
-  if (!outputs.plot_path.empty()) check_writable_destination(outputs.plot_path, "--plot");
+  const ComparisonOutputs outputs = read_comparison_outputs(args);
+  if (outputs.layers() && !results.study.value("layer_health", false))
+    throw UsageError(
+        "the results hold no layer figures: run ember compare with --layer-health (or --layers-csv, "
+        "--layers-plot) and --results to record them");
   report_comparison(result, results.study.value("description", std::string("ember report")), outputs);
   return 0;
 }

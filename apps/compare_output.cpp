@@ -5,8 +5,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli_options.hpp"
 #include "ember/lab/io/atomic_file.hpp"
 #include "ember/lab/study/compare_report.hpp"
+#include "ember/lab/study/layer_report.hpp"
 
 namespace ember::cli {
 
@@ -105,6 +107,34 @@ nlohmann::json result_json(const Summary& summary, const CompareResult& result,
 
 }  // namespace
 
+void add_comparison_output_options(cxxopts::Options& options) {
+  // clang-format off
+  options.add_options("Output")
+      ("csv", "write the long table (activation, optimizer, lr, seed, epoch) here", cxxopts::value<std::string>())
+      ("plot", "write an SVG figure here (loss, accuracy, gradient norm, dead units; in a grid, the sensitivity)",
+       cxxopts::value<std::string>())
+      ("layers-csv", "write each hidden layer's figures per epoch here (z and f(z) on a probe of the training set)",
+       cxxopts::value<std::string>())
+      ("layers-plot", "write an SVG of each hidden layer's activations per epoch here", cxxopts::value<std::string>())
+      ("json", "print the results as JSON instead of the tables");
+  // clang-format on
+}
+
+ComparisonOutputs read_comparison_outputs(const cxxopts::ParseResult& args) {
+  ComparisonOutputs outputs;
+  outputs.json = args.count("json") > 0;
+  const auto path = [&args](const char* option, std::string& to) {
+    if (!args.count(option)) return;
+    to = args[option].as<std::string>();
+    check_writable_destination(to, ("--" + std::string(option)).c_str());
+  };
+  path("csv", outputs.csv_path);
+  path("plot", outputs.plot_path);
+  path("layers-csv", outputs.layers_csv_path);
+  path("layers-plot", outputs.layers_plot_path);
+  return outputs;
+}
+
 void report_comparison(const CompareResult& result, const std::string& setup, const ComparisonOutputs& outputs) {
   const Summary summary = summarize(result);
   const std::vector<std::string> sentences = findings(summary, result);
@@ -125,6 +155,14 @@ void report_comparison(const CompareResult& result, const std::string& setup, co
   if (!outputs.plot_path.empty()) {
     write_text_file_atomic(outputs.plot_path, comparison_svg(result, summary));
     std::cerr << "wrote the plot to " << outputs.plot_path << " (open it in a browser)\n";
+  }
+  if (!outputs.layers_csv_path.empty()) {
+    write_text_file_atomic(outputs.layers_csv_path, layer_health_csv(result, summary));
+    std::cerr << "wrote " << outputs.layers_csv_path << "\n";
+  }
+  if (!outputs.layers_plot_path.empty()) {
+    write_text_file_atomic(outputs.layers_plot_path, layer_health_svg(result, summary));
+    std::cerr << "wrote the layer plot to " << outputs.layers_plot_path << " (open it in a browser)\n";
   }
 }
 

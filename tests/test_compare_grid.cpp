@@ -260,3 +260,13 @@ TEST_CASE("compare with a grid from the command line: the tables, and the option
   CHECK_THAT(no_val.err, Contains("needs a validation set to choose from"));
   CHECK(ember_test::run_ember("compare --lr 0.01 --lr-grid 1e-3:1e-1:3" + data).status == 2);
 }
+
+TEST_CASE("the CSV quotes an activation written as a formula with a comma", "[compare]") {
+  const Splits data = moons_splits(200);
+  CompareConfig config;
+  config.base.epochs = 1;
+  config.activations = {"relu", "max(x,0.1*x)"};
+  const std::string csv = comparison_csv(run_comparison(data.train, data.test, config));
+  CHECK_THAT(csv, Contains("\n\"max(x,0.1*x)\",adam,"));
+  CHECK_THAT(csv, Contains("\nrelu,adam,"));
+}

@@ -80,10 +80,21 @@ std::string without_seconds(const std::string& text) {
 
 TEST_CASE("a run and its study survive the trip to JSON and back to the last bit", "[compare]") {
   const Splits data = moons_splits();
-  const CompareResult result = run_comparison(data.train, data.val, data.test, small_grid());
+  CompareConfig with_layers = small_grid();
+  with_layers.layer_health = true;
+  const CompareResult result = run_comparison(data.train, data.val, data.test, with_layers);
+  REQUIRE_FALSE(result.runs.front().epochs.front().layers.empty());
   for (const CompareRun& run : result.runs) {
     const CompareRun back = run_from_json(json::parse(run_json(run).dump()));
     CHECK(same_run(run, back));
+    for (std::size_t e = 0; e < run.epochs.size(); ++e) {
+      REQUIRE(back.epochs[e].layers.size() == run.epochs[e].layers.size());
+      CHECK(back.epochs[e].probe_samples == run.epochs[e].probe_samples);
+      for (std::size_t k = 0; k < run.epochs[e].layers.size(); ++k) {
+        CHECK(same(back.epochs[e].layers[k].act_p2, run.epochs[e].layers[k].act_p2));
+        CHECK(same(back.epochs[e].layers[k].preact_std, run.epochs[e].layers[k].preact_std));
+      }
+    }
     CHECK(same(run.seconds, back.seconds));
   }
   CompareConfig config = small_grid();
@@ -210,6 +221,17 @@ TEST_CASE("ember report prints from results files what compare printed; shards r
   CHECK(without_seconds(merged.out) == without_seconds(compared.out));
   const auto one_shard = ember_test::run_ember("report " + dir.file("shard-1.jsonl"));
   CHECK_THAT(one_shard.err, Contains("4 of the grid's 8 runs are in these files"));
+
+  // With layer health, the results carry each hidden layer's figures: report writes the same layer CSV.
+  CHECK_THAT(ember_test::run_ember("report " + whole + " --layers-csv " + dir.file("no.csv")).err,
+             Contains("the results hold no layer figures"));
+  const std::string layered = dir.file("layered.jsonl");
+  REQUIRE(ember_test::run_ember(options + " --layers-csv " + dir.file("compare-layers.csv") + " --results " + layered)
+              .status == 0);
+  REQUIRE(ember_test::run_ember("report " + layered + " --layers-csv " + dir.file("report-layers.csv")).status == 0);
+  const std::string layers_csv = ember_test::read_file(dir.file("compare-layers.csv"));
+  CHECK(layers_csv.find(",act_p98,") != std::string::npos);
+  CHECK(ember_test::read_file(dir.file("report-layers.csv")) == layers_csv);
 
   // --resume continues only the same comparison; --results will not overwrite.
   const auto other = ember_test::run_ember(options + " --epochs 4 --results " + whole + " --resume");

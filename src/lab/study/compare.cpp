@@ -26,7 +26,7 @@ namespace {
 // diagnostics and `observer`. True when it was stopped early. In a grid (`keep_divergence`) a run
 // that diverges ends there and says so; otherwise its error ends the comparison.
 bool train_run(CompareRun& run, const Dataset& train, const Dataset& val, const Dataset& test, const TrainConfig& base,
-               Index outputs, bool keep_divergence, FitObserver& observer) {
+               Index outputs, bool keep_divergence, bool layer_health, FitObserver& observer) {
   TrainConfig run_config = base;
   run_config.activation = run.activation;
   run_config.optimizer = run.setting.optimizer;
@@ -38,7 +38,8 @@ bool train_run(CompareRun& run, const Dataset& train, const Dataset& val, const 
   auto model = build_model(run_config, train.num_features(), outputs);
   model->load_state_dict(run.initial_state);
   DivergenceCheck divergence(*model, run_config.lr);
-  Diagnostics diagnostics(*model);
+  const Matrix probe = layer_health ? probe_rows(train.X) : Matrix();  // the same rows for every run
+  Diagnostics diagnostics(*model, layer_health ? &probe : nullptr);
   ObserverList observers{&divergence, &diagnostics, &observer};
   const auto begin = std::chrono::steady_clock::now();
   bool stopped = false;
@@ -238,7 +239,8 @@ CompareResult run_comparison(const Dataset& train, const Dataset& val, const Dat
       try {
         CompareRun& run = result.runs[static_cast<std::size_t>(i)];
         Schedule::Relay relay(schedule, i);
-        const bool stopped = train_run(run, train, val, test, config.base, outputs, many_settings, relay);
+        const bool stopped =
+            train_run(run, train, val, test, config.base, outputs, many_settings, config.layer_health, relay);
         schedule.finished[static_cast<std::size_t>(i)] = !stopped;
         if (stopped) schedule.halt = true;
         if (!stopped && recording && recording->finished) {

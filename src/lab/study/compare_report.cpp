@@ -9,6 +9,7 @@
 
 #include "ember/core/engine/format.hpp"
 #include "ember/core/nn/activation_modules.hpp"
+#include "ember/lab/data/csv.hpp"
 #include "ember/lab/formula/formula.hpp"
 #include "report_text.hpp"
 
@@ -158,9 +159,9 @@ std::string comparison_csv(const CompareResult& result, const Summary& summary) 
   for (const CompareRun& run : result.runs) {
     const bool chosen = is_chosen(summary, run);  // the test figures of the chosen settings only
     for (const StudyEpoch& e : run.epochs) {
-      csv << run.activation << ',' << run.setting.optimizer << ',' << number(run.setting.lr) << ',' << run.seed << ','
-          << (chosen ? "yes" : "no") << ',' << e.epoch << ',' << number(e.train_loss) << ',' << number(e.train_accuracy)
-          << ',' << optional(e.val_loss) << ',' << optional(e.val_accuracy) << ',';
+      csv << csv_field(run.activation) << ',' << run.setting.optimizer << ',' << number(run.setting.lr) << ','
+          << run.seed << ',' << (chosen ? "yes" : "no") << ',' << e.epoch << ',' << number(e.train_loss) << ','
+          << number(e.train_accuracy) << ',' << optional(e.val_loss) << ',' << optional(e.val_accuracy) << ',';
       if (chosen && !std::isnan(e.test_loss)) csv << number(e.test_loss) << ',' << number(e.test_accuracy);
       else csv << ',';
       csv << ',' << number(e.seconds);

@@ -79,23 +79,44 @@ Interval percentile_interval(const std::vector<double>& x, std::uint64_t seed, i
 
 bool Interval::contains(double v) const { return low <= v && v <= high; }
 
+double quantile_linear(std::vector<double> sorted_or_not, double q) {
+  return quantiles_linear(std::move(sorted_or_not), {q}).front();
+}
+
 // h = (n-1)·q; Q(q) = m_⌊h⌋ + (h - ⌊h⌋)·(m_⌈h⌉ - m_⌊h⌋). NumPy 1.24 computes h as n·q + (1-q) - 1 and, for
 // h - ⌊h⌋ >= 0.5, the interpolation from the upper end; both agree with this to a few units of the last bit.
-double quantile_linear(std::vector<double> sorted_or_not, double q) {
-  if (!(q >= 0 && q <= 1))
-    throw std::invalid_argument("quantile_linear: q must lie in [0, 1], got " + format_general(q, 6));
-  std::vector<double>& m = sorted_or_not;
-  // A NaN has no place in an order (and would break std::sort's); np.quantile answers NaN too.
-  if (m.empty() || std::any_of(m.begin(), m.end(), [](double v) { return std::isnan(v); })) return NAN;
-  std::sort(m.begin(), m.end());
-  const double h = static_cast<double>(m.size() - 1) * q;
-  const double below = std::floor(h);
-  const auto lower = static_cast<std::size_t>(below);
-  const std::size_t upper = std::min(lower + 1, m.size() - 1);
-  const double fraction = h - below;
-  // A fraction of 0 (h on an order statistic, q = 1 included) takes m_lower as it is: 0·(∞ - ∞) is NaN.
-  if (fraction == 0) return m[lower];
-  return m[lower] + fraction * (m[upper] - m[lower]);
+// m_⌊h⌋ and m_⌈h⌉ are found by selection, not by a full sort: the very values a sort would put there.
+std::vector<double> quantiles_linear(std::vector<double> values, const std::vector<double>& qs) {
+  for (double q : qs)
+    if (!(q >= 0 && q <= 1))
+      throw std::invalid_argument("quantile_linear: q must lie in [0, 1], got " + format_general(q, 6));
+  std::vector<double> quantiles(qs.size(), NAN);
+  std::vector<double>& m = values;
+  // A NaN has no place in an order (and would break std::nth_element's); np.quantile answers NaN too.
+  if (m.empty() || std::any_of(m.begin(), m.end(), [](double v) { return std::isnan(v); })) return quantiles;
+  // In ascending q, each selection searches only above the last: nth_element(i) leaves every value after
+  // position i at least m_i, and every value before it at most m_i.
+  std::vector<std::size_t> order(qs.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&qs](std::size_t a, std::size_t b) { return qs[a] < qs[b]; });
+  auto searched_from = m.begin();
+  for (std::size_t i : order) {
+    const double h = static_cast<double>(m.size() - 1) * qs[i];
+    const double below = std::floor(h);
+    const auto lower = static_cast<std::size_t>(below);
+    const double fraction = h - below;
+    const auto at = m.begin() + static_cast<std::ptrdiff_t>(lower);
+    std::nth_element(searched_from, at, m.end());  // m_⌊h⌋
+    searched_from = at;
+    // A fraction of 0 (h on an order statistic, q = 1 included) takes m_lower as it is: 0·(∞ - ∞) is NaN.
+    if (fraction == 0) {
+      quantiles[i] = *at;
+      continue;
+    }
+    const double upper = *std::min_element(at + 1, m.end());  // m_⌈h⌉ = m_⌊h⌋₊₁, the least value after it
+    quantiles[i] = *at + fraction * (upper - *at);
+  }
+  return quantiles;
 }
 
 MeanEstimate bootstrap_mean(const std::vector<double>& x, std::uint64_t seed, int resamples, double confidence) {

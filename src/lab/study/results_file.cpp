@@ -64,7 +64,8 @@ json study_json(const CompareConfig& config, const json& data_identity, bool has
           {"momentum", b.momentum},
           {"weight_decay", b.weight_decay},
           {"shuffle", b.shuffle},
-          {"dropout", b.dropout}};
+          {"dropout", b.dropout},
+          {"layer_health", config.layer_health}};
 }
 
 CompareConfig config_from_study(const json& study) {
@@ -87,15 +88,34 @@ CompareConfig config_from_study(const json& study) {
   b.weight_decay = study.at("weight_decay").get<double>();
   b.shuffle = study.at("shuffle").get<bool>();
   b.dropout = study.at("dropout").get<double>();
+  config.layer_health = study.at("layer_health").get<bool>();
   b.lr = config.lrs.front();
   b.optimizer = config.optimizers.front();
   return config;
 }
 
+namespace {
+
+// A hidden layer's figures on the probe, in LayerHealth's order.
+json layer_json(const LayerHealth& h) {
+  return numbers({h.preact_mean, h.preact_std, h.act_mean, h.act_std, h.act_p2, h.act_p50, h.act_p98});
+}
+LayerHealth layer_from_json(const json& v) {
+  const std::vector<double> x = numbers_from(v);
+  if (x.size() != 7) throw std::runtime_error("a layer's figures are 7 numbers");
+  return {x[0], x[1], x[2], x[3], x[4], x[5], x[6]};
+}
+
+}  // namespace
+
 json run_json(const CompareRun& run) {
   json epochs = json::array();
   for (const StudyEpoch& e : run.epochs) {
+    json layers = json::array();
+    for (const LayerHealth& h : e.layers) layers.push_back(layer_json(h));
     epochs.push_back({{"epoch", e.epoch},
+                      {"layers", layers},
+                      {"probe_samples", e.probe_samples},
                       {"train_loss", number(e.train_loss)},
                       {"train_accuracy", number(e.train_accuracy)},
                       {"val_loss", number(e.val_loss)},
@@ -137,6 +157,8 @@ CompareRun run_from_json(const json& line) {
     epoch.grad_norm = numbers_from(e.at("grad_norm"));
     epoch.dead_fraction = numbers_from(e.at("dead_fraction"));
     epoch.saturated_fraction = numbers_from(e.at("saturated_fraction"));
+    for (const json& layer : e.at("layers")) epoch.layers.push_back(layer_from_json(layer));
+    epoch.probe_samples = e.at("probe_samples").get<Index>();
     run.epochs.push_back(std::move(epoch));
   }
   return run;

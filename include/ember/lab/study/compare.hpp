@@ -33,6 +33,8 @@ struct CompareConfig {
   int jobs = 1;                  // runs trained at once, each on its own thread; the figures do not
                                  // depend on it (only the seconds, when runs share a core)
   int shard = 1, shards = 1;     // --shard K/N: train only runs K-1, K-1+N, ... of the grid (in grid order)
+  bool layer_health = false;     // each epoch's LayerHealth on a probe of the training set (probe_rows):
+                                 // layer_report.hpp; it changes no other figure
 };
 
 // One cell of the grid, without the seed.

@@ -21,6 +21,9 @@ struct Interval {
 // default method: with sorted m_0..m_{n-1} and h = (n-1)·q, m_⌊h⌋ + (h - ⌊h⌋)·(m_⌈h⌉ - m_⌊h⌋).
 // NaN when there are no values or any is NaN (as np.quantile); q outside [0, 1] throws.
 double quantile_linear(std::vector<double> sorted_or_not, double q);
+// Several quantiles of one set, each exactly quantile_linear's, in the order of qs; found by selection
+// (nth_element: linear time) rather than a sort, for large sets (a layer's activations: lab/monitor/diagnostics.hpp).
+std::vector<double> quantiles_linear(std::vector<double> values, const std::vector<double>& qs);
 
 // The mean of x with a percentile-bootstrap interval: `resamples` resamples of x (with replacement, same
 // size) drawn from Generator(seed), each one's mean; the interval runs between the (1-confidence)/2 and

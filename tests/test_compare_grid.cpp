@@ -10,34 +10,17 @@
 #include <vector>
 
 #include "cli_runner.hpp"
+#include "compare_splits.hpp"
 #include "ember/lab/data/builtin.hpp"
 #include "ember/lab/data/split.hpp"
 #include "ember/lab/study/compare_report.hpp"
 
 using namespace ember;
 using Catch::Matchers::Contains;
+using ember_test::moons_splits;
+using ember_test::Splits;
 
 namespace {
-
-struct Splits {
-  Dataset train, val, test;
-};
-
-// Moons, standardized on the training rows, with 25% of the training split held out for validation.
-Splits moons_splits(Index samples) {
-  DataOptions options;
-  options.dataset = "moons";
-  options.samples = samples;
-  options.noise = 0.3;
-  auto [rest, test] = load_train_test(options, 0.2);
-  Generator gen(11);
-  auto [train, val] = stratified_split(rest, 0.25, gen);
-  const Standardizer s = Standardizer::fit(train.X);
-  s.apply(train.X);
-  s.apply(val.X);
-  s.apply(test.X);
-  return {train, val, test};
-}
 
 double mean_final(const CompareResult& result, const std::string& activation, const Setting& setting,
                   double StudyEpoch::*figure) {

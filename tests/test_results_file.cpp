@@ -13,33 +13,18 @@
 #include <vector>
 
 #include "cli_runner.hpp"
+#include "compare_splits.hpp"
 #include "ember/lab/data/builtin.hpp"
 #include "ember/lab/data/split.hpp"
 #include "ember/lab/study/results_file.hpp"
 
 using namespace ember;
 using Catch::Matchers::Contains;
+using ember_test::moons_splits;
+using ember_test::Splits;
 using nlohmann::json;
 
 namespace {
-
-struct Splits {
-  Dataset train, val, test;
-};
-
-Splits moons_splits() {
-  DataOptions options;
-  options.dataset = "moons";
-  options.samples = 200;
-  auto [rest, test] = load_train_test(options, 0.2);
-  Generator gen(3);
-  auto [train, val] = stratified_split(rest, 0.25, gen);
-  const Standardizer s = Standardizer::fit(train.X);
-  s.apply(train.X);
-  s.apply(val.X);
-  s.apply(test.X);
-  return {train, val, test};
-}
 
 CompareConfig small_grid() {
   CompareConfig config;
@@ -79,7 +64,7 @@ std::string without_seconds(const std::string& text) {
 }  // namespace
 
 TEST_CASE("a run and its study survive the trip to JSON and back to the last bit", "[compare]") {
-  const Splits data = moons_splits();
+  const Splits data = moons_splits(200);
   CompareConfig with_layers = small_grid();
   with_layers.layer_health = true;
   const CompareResult result = run_comparison(data.train, data.val, data.test, with_layers);
@@ -116,7 +101,7 @@ TEST_CASE("a run and its study survive the trip to JSON and back to the last bit
 
 TEST_CASE("the shards of a grid hold exactly the runs of the whole grid, bit for bit; resume trains the rest",
           "[compare]") {
-  const Splits data = moons_splits();
+  const Splits data = moons_splits(200);
   const CompareResult whole = run_comparison(data.train, data.val, data.test, small_grid());
   REQUIRE(whole.runs.size() == 8);
   std::vector<CompareRun> from_shards;
@@ -153,7 +138,7 @@ TEST_CASE("the shards of a grid hold exactly the runs of the whole grid, bit for
 
 TEST_CASE("read_results merges files of one study and refuses another's, naming file, line and option", "[compare]") {
   ember_test::TempDir dir;
-  const Splits data = moons_splits();
+  const Splits data = moons_splits(200);
   CompareConfig config = small_grid();
   config.seeds = 1;
   const CompareResult result = run_comparison(data.train, data.val, data.test, config);

@@ -21,19 +21,9 @@ std::vector<int> predict_classes(const Matrix& outputs, bool logits) {
   return predicted;
 }
 
-namespace {
-// Eval mode for the guard's lifetime (dropout off), then the mode the model was in.
-struct EvalModeGuard {
-  nn::Module& module;
-  bool was_training = module.is_training();
-  explicit EvalModeGuard(nn::Module& m) : module(m) { module.eval(); }
-  ~EvalModeGuard() { module.train(was_training); }
-};
-}  // namespace
-
 Evaluation evaluate(nn::MyModel& model, const Matrix& X, const std::vector<int>& y, Index chunk) {
   NoGradGuard no_grad;
-  EvalModeGuard eval_mode(model);
+  nn::EvalModeGuard eval_mode(model);
   Evaluation result;
   const Index n = X.rows();
   result.logits.resize(n, model.num_classes());

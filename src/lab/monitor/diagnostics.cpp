@@ -71,14 +71,6 @@ void Diagnostics::observe(std::size_t layer, const Matrix& z) {
 
 namespace {
 
-// Eval mode for the guard's lifetime (dropout off), then the mode the model was in: as evaluate() does.
-struct EvalModeGuard {
-  nn::Module& module;
-  bool was_training = module.is_training();
-  explicit EvalModeGuard(nn::Module& m) : module(m) { module.eval(); }
-  ~EvalModeGuard() { module.train(was_training); }
-};
-
 // μ = Σ xᵢ / n and the population σ = √(Σ (xᵢ − μ)² / n), summed in double in two passes (one pass with
 // E[x²] − E[x]² cancels badly when |μ| ≫ σ).
 std::pair<double, double> mean_and_std(const Matrix& x) {
@@ -94,7 +86,7 @@ std::vector<LayerHealth> Diagnostics::measure_probe() {
   // No graph, no dropout: the pass draws no random number and touches no gradient, so training goes on
   // exactly as it would have without it.
   NoGradGuard no_grad;
-  EvalModeGuard eval_mode(model_);
+  nn::EvalModeGuard eval_mode(model_);
   probing_ = true;
   model_.logits(Tensor::from_matrix(*probe_));
   probing_ = false;

@@ -75,6 +75,20 @@ class Module {
   bool training_ = true;
 };
 
+// Eval mode for the guard's lifetime (dropout off), then the mode the module was in: what evaluate()
+// and the study's probe run under, so that measuring never leaves a model in the wrong mode.
+class EvalModeGuard {
+ public:
+  explicit EvalModeGuard(Module& module) : module_(module), was_training_(module.is_training()) { module_.eval(); }
+  ~EvalModeGuard() { module_.train(was_training_); }
+  EvalModeGuard(const EvalModeGuard&) = delete;
+  EvalModeGuard& operator=(const EvalModeGuard&) = delete;
+
+ private:
+  Module& module_;
+  bool was_training_;
+};
+
 std::ostream& operator<<(std::ostream& out, const Module& module);
 
 }  // namespace ember::nn

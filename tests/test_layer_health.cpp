@@ -246,7 +246,10 @@ TEST_CASE("compare with layer health gives bit-identical figures to compare with
 }
 
 TEST_CASE("training watched with a probe ends with bit-identical weights to training without", "[compare]") {
-  const auto [train, test] = moons_split(200);
+  // Named, not a structured binding: a lambda below captures them (C++17 forbids capturing bindings).
+  const std::pair<Dataset, Dataset> split = moons_split(200);
+  const Dataset& train = split.first;
+  const Dataset& test = split.second;
   TrainConfig config;
   config.epochs = 4;
   config.dropout = 0.3;

@@ -1,6 +1,6 @@
 // What the command line says about a mistyped name: the nearest known command or option ("did you
 // mean --epochs?") by edit distance, and cxxopts' messages with plain ASCII quotes. Pure functions
-// on strings; cli_options.cpp and main.cpp put them into the messages. Tests: test_cli_suggest.cpp.
+// on strings; cli_usage.cpp and main.cpp put them into the messages. Tests: test_cli_suggest.cpp.
 #pragma once
 
 #include <cstddef>

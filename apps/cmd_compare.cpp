@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "boundary_options.hpp"
 #include "cli_options.hpp"
 #include "commands.hpp"
 #include "compare_output.hpp"
@@ -70,7 +71,8 @@ int cmd_compare(int argc, char** argv) {
                        "--results then records them for ember report")
       ("h,help", "show this help");
   // clang-format on
-  add_comparison_output_options(options);
+  add_comparison_output_options(options, "report");
+  add_boundary_options(options);
   const auto args = parse_or_usage(options, argc, argv);
   if (args.count("help")) {
     std::cout << options.help()
@@ -82,6 +84,7 @@ int cmd_compare(int argc, char** argv) {
                  "  ember compare --dataset digits --lr-grid 1e-4:1e-1:7 --seeds 5   # each at its best lr\n"
                  "  ember compare --lr 1e-3,1e-2 --optimizer sgd,adam --csv grid.csv\n"
                  "  ember compare --dataset digits --layers-plot layers.svg   # inside each layer: median, 2nd-98th\n"
+                 "  ember compare --seeds 5 --report study.html   # one page: tables, plots, decision boundaries\n"
                  "With several learning rates or optimizers, every (activation, optimizer, lr, seed) run starts from\n"
                  "the seed's shared weights and batches; each activation's setting is chosen on a validation split\n"
                  "carved from the training data (--val-split), and only the chosen setting's test figures are shown.\n"
@@ -120,8 +123,9 @@ int cmd_compare(int argc, char** argv) {
     throw UsageError("give --target-loss or --target-accuracy, not both");
   if (args.count("target-loss")) config.target_loss = args["target-loss"].as<double>();
   if (args.count("target-accuracy")) config.target_accuracy = args["target-accuracy"].as<double>();
-  const ComparisonOutputs outputs = read_comparison_outputs(args);
-  config.layer_health = args.count("layer-health") > 0 || outputs.layers();
+  const ComparisonOutputs outputs = read_comparison_outputs(args, "report");
+  // The HTML report shows every plot, the layers' among them.
+  config.layer_health = args.count("layer-health") > 0 || outputs.layers() || !outputs.html_path.empty();
   const std::string results_path = args.count("results") ? args["results"].as<std::string>() : "";
   if (args.count("resume") && results_path.empty())
     throw UsageError("--resume needs --results FILE: the file to continue");
@@ -151,6 +155,14 @@ int cmd_compare(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+  // Decision boundaries whenever the data is a plane: cheap (a grid's forward pass at four epochs of the
+  // first seed's runs), and recorded with --results for ember report.
+  const BoundaryPlan boundary = read_boundary_plan(args, prepared, config.base.epochs);
+  if (!outputs.boundary_path.empty() && boundary.frame.empty())
+    throw UsageError("--plot-boundary: no decision boundary to draw: " + boundary.why_not);
+  config.boundary = boundary.frame;
+  config.boundary_epochs = boundary.epochs;
+  if (prepared.standardized) config.boundary_standardizer = prepared.standardizer;
   const TrainConfig& b = config.base;
   std::ostringstream setup_text;
   setup_text << "ember compare: " << (data.dataset.empty() ? data.path : data.dataset) << ", " << prepared.train.size()
@@ -184,6 +196,7 @@ int cmd_compare(int argc, char** argv) {
   nlohmann::json study = study_json(config, data_identity, prepared.test.size() > 0, prepared.val.size() > 0,
                                     chance_accuracy(prepared.train, prepared.test));
   study["description"] = setup;
+  if (boundary.frame.empty()) study["boundary_note"] = boundary.why_not;
   CompareRecording recording;
   std::optional<ResultsWriter> writer;
   if (!results_path.empty()) {
@@ -236,7 +249,7 @@ int cmd_compare(int argc, char** argv) {
     std::cerr << "ember compare: " << interrupted_note(result) << "; reporting the finished runs\n";
   if (!results_path.empty())
     std::cerr << "the runs are in " << results_path << " (ember report " << results_path << ")\n";
-  report_comparison(result, setup, outputs);
+  report_comparison(result, setup, outputs, boundary.why_not);
   return result.interrupted ? 130 : 0;
 }
 

@@ -11,6 +11,7 @@
 #include "ember/lab/data/csv.hpp"
 #include "ember/lab/io/atomic_file.hpp"
 #include "ember/lab/io/model_file.hpp"
+#include "ember/lab/plot/decision_boundary.hpp"
 #include "model_columns.hpp"
 
 namespace ember::cli {
@@ -131,16 +132,12 @@ int cmd_predict(int argc, char** argv) {
     throw std::runtime_error(path + ": has " + std::to_string(X.cols()) + " feature columns, the model expects " +
                              std::to_string(loaded.model->input_size()));
   }
-  if (!info.mean.empty()) Standardizer{info.mean, info.stddev}.apply(X);
   std::vector<std::string> classes = info.class_names;
   const std::size_t needed =
       loaded.model->num_classes() == 1 ? 2 : static_cast<std::size_t>(loaded.model->num_classes());
   while (classes.size() < needed) classes.push_back(std::to_string(classes.size()));
-  Matrix probabilities;
-  {
-    NoGradGuard no_grad;
-    probabilities = loaded.model->forward(Tensor::from_matrix(X)).value();
-  }
+  // The model's standardization, then its forward pass: the path the decision boundaries take too.
+  const Matrix probabilities = predict_probabilities(*loaded.model, std::move(X), Standardizer{info.mean, info.stddev});
   const std::string csv = predictions_csv(probabilities, classes, rows, table.rows(), table.kept);
   if (args.count("output")) write_text_file_atomic(args["output"].as<std::string>(), csv);
   else std::cout << csv;

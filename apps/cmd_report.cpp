@@ -19,7 +19,7 @@ int cmd_report(int argc, char** argv) {
       ("files", "results files", cxxopts::value<std::vector<std::string>>())
       ("h,help", "show this help");
   // clang-format on
-  add_comparison_output_options(options);
+  add_comparison_output_options(options, "html");
   options.parse_positional({"files"});
   options.positional_help("RESULTS.jsonl [MORE.jsonl ...]");
   const auto args = parse_or_usage(options, argc, argv);
@@ -29,7 +29,8 @@ int cmd_report(int argc, char** argv) {
                  "its comparison, so the shards of a grid (ember compare --shard K/N --results shard-K.jsonl) merge\n"
                  "into the report the whole grid on one machine would print (the seconds aside).\n"
                  "examples:\n  ember report runs.jsonl\n"
-                 "  ember report shard-*.jsonl --plot study.svg --csv study.csv\n";
+                 "  ember report shard-*.jsonl --plot study.svg --csv study.csv\n"
+                 "  ember report runs.jsonl --html study.html   # one page with every plot\n";
     return 0;
   }
   if (!args.count("files")) throw UsageError("give one results file or more (from ember compare --results FILE)");
@@ -39,12 +40,18 @@ int cmd_report(int argc, char** argv) {
   if (result.incomplete_results)
     std::cerr << "ember report: " << result.runs.size() << " of the grid's " << result.planned_runs
               << " runs are in these files: the report covers those\n";
-  const ComparisonOutputs outputs = read_comparison_outputs(args);
+  const ComparisonOutputs outputs = read_comparison_outputs(args, "html");
   if (outputs.layers() && !results.study.value("layer_health", false))
     throw UsageError(
         "the results hold no layer figures: run ember compare with --layer-health (or --layers-csv, "
         "--layers-plot) and --results to record them");
-  report_comparison(result, results.study.value("description", std::string("ember report")), outputs);
+  if (!outputs.boundary_path.empty() && result.config.boundary.empty())
+    throw UsageError("--plot-boundary: the results hold no decision boundary (" +
+                     results.study.value("boundary_note", std::string("recorded by ember compare on data of two "
+                                                                      "features")) +
+                     ")");
+  report_comparison(result, results.study.value("description", std::string("ember report")), outputs,
+                    results.study.value("boundary_note", std::string()));
   return 0;
 }
 

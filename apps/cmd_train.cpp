@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "boundary_options.hpp"
 #include "cli_options.hpp"
 #include "commands.hpp"
 #include "ember/core/engine/format.hpp"
@@ -266,11 +267,14 @@ int cmd_train(int argc, char** argv) {
       ("log", "write one CSV row per epoch here", cxxopts::value<std::string>())
       ("plot", "draw loss and accuracy per epoch (train, validation, test) into this SVG file",
        cxxopts::value<std::string>())
+      ("plot-boundary", "draw the decision boundary at a few epochs into this SVG file (data of two features)",
+       cxxopts::value<std::string>())
       ("json", "print a JSON summary on stdout (epoch lines go to stderr)")
       ("quiet", "print no epoch lines, only a summary line at the end (stderr still has errors and where it saved)")
       ("every", "print an epoch line every N epochs, and always the last", cxxopts::value<int>()->default_value("1"))
       ("h,help", "show this help");
   // clang-format on
+  add_boundary_options(options);
   const auto args = parse_or_usage(options, argc, argv);
   if (args.count("help")) {
     std::cout << options.help() << "\n" << train_example;
@@ -292,11 +296,20 @@ int cmd_train(int argc, char** argv) {
   if (!save_path.empty()) check_writable_destination(save_path, "--save");
   if (!log_path.empty()) check_writable_destination(log_path, "--log");
   if (!plot_path.empty()) check_writable_destination(plot_path, "--plot");
+  const std::string boundary_path = args.count("plot-boundary") ? args["plot-boundary"].as<std::string>() : "";
+  if (!boundary_path.empty()) check_writable_destination(boundary_path, "--plot-boundary");
   if (!run_options.checkpoint.empty()) check_writable_destination(run_options.checkpoint, "--checkpoint");
 
   PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0,
                                        config.classes.value_or(-1), nullptr, val_split);
   auto model = build_model_for(prepared, config, args);
+  const BoundaryPlan boundary =
+      boundary_path.empty() ? BoundaryPlan{} : read_boundary_plan(args, prepared, config.epochs);
+  if (!boundary_path.empty() && boundary.frame.empty())
+    throw UsageError("--plot-boundary: no decision boundary to draw: " + boundary.why_not);
+  const Standardizer no_scaling;
+  BoundaryRecorder pictures(*model, boundary.frame, prepared.standardized ? prepared.standardizer : no_scaling,
+                            boundary.epochs);
   RunOptions with_identity = run_options;
   with_identity.identity = run_identity(prepared, config, run_options, args);
   std::optional<TrainingRun> run;
@@ -333,7 +346,7 @@ int cmd_train(int argc, char** argv) {
   };
   callbacks.stop = &install_interrupt_handler();
   DivergenceCheck divergence(*model, config.lr);
-  ObserverList observers{&divergence, &callbacks};
+  ObserverList observers{&divergence, &pictures, &callbacks};
 
   RunResult result;
   try {
@@ -357,6 +370,17 @@ int cmd_train(int argc, char** argv) {
                               std::to_string(config.seed);
     write_text_file_atomic(
         plot_path, plot::training_curves_svg(result.epochs, title, result.restored_best ? result.best_epoch : 0));
+  }
+  if (!boundary_path.empty() && !pictures.snapshots().empty()) {
+    BoundaryRow row{config.activation, pictures.snapshots(), {}};
+    for (const BoundarySnapshot& s : row.snapshots)
+      for (const EpochStats& e : result.epochs)
+        if (e.epoch == s.epoch) row.captions.push_back(boundary_caption(e));
+    const std::string subtitle = (data.path.empty() ? data.dataset : data.path) + ", " + config.optimizer + " lr " +
+                                 format_general(config.lr, 4) + ", seed " + std::to_string(config.seed);
+    write_text_file_atomic(boundary_path,
+                           boundary_figure_svg(boundary.frame, {row}, "Decision boundary as training goes", subtitle));
+    if (!lines.quiet) std::cerr << "wrote the decision boundary to " << boundary_path << " (open it in a browser)\n";
   }
   if (result.stopped_early) {
     const std::size_t complete = result.epochs.size() - static_cast<std::size_t>(result.resumed_from);

@@ -7,7 +7,9 @@
 
 #include "cli_options.hpp"
 #include "ember/lab/io/atomic_file.hpp"
+#include "ember/lab/study/boundary_report.hpp"
 #include "ember/lab/study/compare_report.hpp"
+#include "ember/lab/study/html_report.hpp"
 #include "ember/lab/study/layer_report.hpp"
 
 namespace ember::cli {
@@ -107,7 +109,7 @@ nlohmann::json result_json(const Summary& summary, const CompareResult& result,
 
 }  // namespace
 
-void add_comparison_output_options(cxxopts::Options& options) {
+void add_comparison_output_options(cxxopts::Options& options, const std::string& html_option) {
   // clang-format off
   options.add_options("Output")
       ("csv", "write the long table (activation, optimizer, lr, seed, epoch) here", cxxopts::value<std::string>())
@@ -116,26 +118,34 @@ void add_comparison_output_options(cxxopts::Options& options) {
       ("layers-csv", "write each hidden layer's figures per epoch here (z and f(z) on a probe of the training set)",
        cxxopts::value<std::string>())
       ("layers-plot", "write an SVG of each hidden layer's activations per epoch here", cxxopts::value<std::string>())
+      ("plot-boundary", "write an SVG of each activation's decision boundary at a few epochs here (two features)",
+       cxxopts::value<std::string>())
+      (html_option, "write the whole report here as one HTML page (tables, sentences, every plot, the decision "
+                    "boundaries with a slider), self-contained: open it in a browser, offline",
+       cxxopts::value<std::string>())
       ("json", "print the results as JSON instead of the tables");
   // clang-format on
 }
 
-ComparisonOutputs read_comparison_outputs(const cxxopts::ParseResult& args) {
+ComparisonOutputs read_comparison_outputs(const cxxopts::ParseResult& args, const std::string& html_option) {
   ComparisonOutputs outputs;
   outputs.json = args.count("json") > 0;
-  const auto path = [&args](const char* option, std::string& to) {
+  const auto path = [&args](const std::string& option, std::string& to) {
     if (!args.count(option)) return;
     to = args[option].as<std::string>();
-    check_writable_destination(to, ("--" + std::string(option)).c_str());
+    check_writable_destination(to, ("--" + option).c_str());
   };
   path("csv", outputs.csv_path);
   path("plot", outputs.plot_path);
   path("layers-csv", outputs.layers_csv_path);
   path("layers-plot", outputs.layers_plot_path);
+  path("plot-boundary", outputs.boundary_path);
+  path(html_option, outputs.html_path);
   return outputs;
 }
 
-void report_comparison(const CompareResult& result, const std::string& setup, const ComparisonOutputs& outputs) {
+void report_comparison(const CompareResult& result, const std::string& setup, const ComparisonOutputs& outputs,
+                       const std::string& no_boundary) {
   const Summary summary = summarize(result);
   const std::vector<std::string> sentences = findings(summary, result);
   const bool grid = settings_of(result.config).size() > 1;
@@ -163,6 +173,15 @@ void report_comparison(const CompareResult& result, const std::string& setup, co
   if (!outputs.layers_plot_path.empty()) {
     write_text_file_atomic(outputs.layers_plot_path, layer_health_svg(result, summary));
     std::cerr << "wrote the layer plot to " << outputs.layers_plot_path << " (open it in a browser)\n";
+  }
+  const std::string settings = setup.rfind("ember compare: ", 0) == 0 ? setup.substr(15) : setup;
+  if (!outputs.boundary_path.empty()) {
+    write_text_file_atomic(outputs.boundary_path, comparison_boundary_svg(result, summary, settings));
+    std::cerr << "wrote the decision boundaries to " << outputs.boundary_path << " (open it in a browser)\n";
+  }
+  if (!outputs.html_path.empty()) {
+    write_text_file_atomic(outputs.html_path, comparison_html(result, summary, sentences, {setup, no_boundary}));
+    std::cerr << "wrote the report to " << outputs.html_path << " (open it in a browser)\n";
   }
 }
 

@@ -23,11 +23,12 @@ namespace ember {
 namespace {
 
 // One run of the grid: its starting weights, then a TrainingRun watched by a divergence check, the
-// diagnostics and `observer`. True when it was stopped early. In a grid (`keep_divergence`) a run
+// diagnostics, the decision boundaries' recorder and `observer`. True when it was stopped early. In a grid (`keep_divergence`) a run
 // that diverges ends there and says so; otherwise its error ends the comparison.
-bool train_run(CompareRun& run, const Dataset& train, const Dataset& val, const Dataset& test, const TrainConfig& base,
-               Index outputs, bool keep_divergence, bool layer_health, FitObserver& observer) {
-  TrainConfig run_config = base;
+bool train_run(CompareRun& run, const Dataset& train, const Dataset& val, const Dataset& test,
+               const CompareConfig& config, Index outputs, bool keep_divergence, FitObserver& observer) {
+  const bool layer_health = config.layer_health;
+  TrainConfig run_config = config.base;
   run_config.activation = run.activation;
   run_config.optimizer = run.setting.optimizer;
   run_config.lr = run.setting.lr;
@@ -40,7 +41,11 @@ bool train_run(CompareRun& run, const Dataset& train, const Dataset& val, const 
   DivergenceCheck divergence(*model, run_config.lr);
   const Matrix probe = layer_health ? probe_rows(train.X) : Matrix();  // the same rows for every run
   Diagnostics diagnostics(*model, layer_health ? &probe : nullptr);
-  ObserverList observers{&divergence, &diagnostics, &observer};
+  // The first seed's pictures; drawn without grad and in eval mode, they change nothing of training.
+  const bool pictured = !config.boundary.empty() && run.seed == config.base.seed;
+  BoundaryRecorder boundaries(*model, pictured ? config.boundary : BoundaryFrame{}, config.boundary_standardizer,
+                              pictured ? config.boundary_epochs : std::vector<int>{});
+  ObserverList observers{&divergence, &diagnostics, &boundaries, &observer};
   const auto begin = std::chrono::steady_clock::now();
   bool stopped = false;
   try {
@@ -53,6 +58,7 @@ bool train_run(CompareRun& run, const Dataset& train, const Dataset& val, const 
   }
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   run.epochs = diagnostics.epochs();
+  run.boundaries = boundaries.snapshots();
   return stopped;
 }
 
@@ -166,6 +172,12 @@ void validate(const CompareConfig& config) {
   if (config.shards < 1 || config.shard < 1 || config.shard > config.shards)
     throw std::invalid_argument("--shard " + std::to_string(config.shard) + "/" + std::to_string(config.shards) +
                                 ": K must be between 1 and N");
+  if (!config.boundary.empty()) {
+    for (int epoch : config.boundary_epochs)
+      if (epoch < 1 || epoch > config.base.epochs)
+        throw std::invalid_argument("--boundary-epochs: epoch " + std::to_string(epoch) + " is outside the run's 1.." +
+                                    std::to_string(config.base.epochs));
+  }
   if (config.select != "loss" && config.select != "acc")
     throw std::invalid_argument("--select must be loss or acc, got \"" + config.select + "\"");
 }
@@ -239,8 +251,7 @@ CompareResult run_comparison(const Dataset& train, const Dataset& val, const Dat
       try {
         CompareRun& run = result.runs[static_cast<std::size_t>(i)];
         Schedule::Relay relay(schedule, i);
-        const bool stopped =
-            train_run(run, train, val, test, config.base, outputs, many_settings, config.layer_health, relay);
+        const bool stopped = train_run(run, train, val, test, config, outputs, many_settings, relay);
         schedule.finished[static_cast<std::size_t>(i)] = !stopped;
         if (stopped) schedule.halt = true;
         if (!stopped && recording && recording->finished) {

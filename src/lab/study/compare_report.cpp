@@ -55,7 +55,19 @@ std::vector<double> mean_curve(const CompareResult& result, const std::string& a
   return sum;
 }
 
+std::string as_text(const ReportTable& table) { return table.caption + align(table.rows) + table.notes; }
+
 std::string summary_table(const Summary& summary, const CompareResult& result) {
+  return as_text(summary_cells(summary, result));
+}
+std::string pairs_table(const Summary& summary, const CompareResult& result) {
+  return as_text(pairs_cells(summary, result));
+}
+std::string grid_table(const Summary& summary, const CompareResult& result) {
+  return as_text(grid_cells(summary, result));
+}
+
+ReportTable summary_cells(const Summary& summary, const CompareResult& result) {
   const int seeds = result.config.seeds;
   const bool grid = settings_of(result.config).size() > 1;
   const bool optimizers = result.config.optimizers.size() > 1;
@@ -95,18 +107,19 @@ std::string summary_table(const Summary& summary, const CompareResult& result) {
                                        [&](const GridCell& c) { return c.activation == activation; });
     if (!has_row && has_cells) notes += activation_label(activation) + ": diverged at every setting: no row\n";
   }
-  return align(rows) + notes + "target: " + summary.target_description + "\n" +
-         (grid ? "each activation at the setting with the " +
-                     std::string(result.config.select == "acc" ? "highest mean final validation accuracy"
-                                                               : "lowest mean final validation loss") +
-                     " (test figures: that setting's only)\n"
-               : "") +
-         (result.interrupted || result.incomplete_results
-              ? interrupted_note(result) + ": only the finished runs are shown\n"
-              : "");
+  return {"", rows,
+          notes + "target: " + summary.target_description + "\n" +
+              (grid ? "each activation at the setting with the " +
+                          std::string(result.config.select == "acc" ? "highest mean final validation accuracy"
+                                                                    : "lowest mean final validation loss") +
+                          " (test figures: that setting's only)\n"
+                    : "") +
+              (result.interrupted || result.incomplete_results
+                   ? interrupted_note(result) + ": only the finished runs are shown\n"
+                   : "")};
 }
 
-std::string pairs_table(const Summary& summary, const CompareResult& result) {
+ReportTable pairs_cells(const Summary& summary, const CompareResult& result) {
   const std::string accuracy = result.has_test ? "test acc" : "train acc";
   std::vector<std::vector<std::string>> rows = {{"A vs B", "sooner A/B/same", "epochs A−B [95% CI]", "verdict",
                                                  "final " + accuracy + " A−B [95% CI]", "verdict"}};
@@ -122,12 +135,13 @@ std::string pairs_table(const Summary& summary, const CompareResult& result) {
          interval(p.epochs, two), verdict_words(p.epochs.verdict, a, b, "faster"), interval(p.accuracy, four),
          verdict_words(p.accuracy.verdict, a, b, "more accurate")});
   }
-  return "paired by seed (seed s gives A and B the same weights and batches; a verdict only where the\n"
-         "interval of the mean difference excludes 0):\n" +
-         align(rows);
+  return {
+      "paired by seed (seed s gives A and B the same weights and batches; a verdict only where the\n"
+      "interval of the mean difference excludes 0):\n",
+      rows, ""};
 }
 
-std::string grid_table(const Summary& summary, const CompareResult& result) {
+ReportTable grid_cells(const Summary& summary, const CompareResult& result) {
   const int seeds = result.config.seeds;
   std::vector<std::vector<std::string>> rows = {
       {"activation", "optimizer", "lr", "val loss", "val acc", "diverged", "chosen"}};
@@ -137,8 +151,9 @@ std::string grid_table(const Summary& summary, const CompareResult& result) {
                     c.diverged > 0 ? std::to_string(c.diverged) + "/" + std::to_string(c.seeds) : "-",
                     c.chosen ? "*" : ""});
   }
-  return "the grid (validation figures, final epoch" + std::string(seeds > 1 ? ", mean ± std over seeds" : "") +
-         "):\n" + align(rows);
+  return {
+      "the grid (validation figures, final epoch" + std::string(seeds > 1 ? ", mean ± std over seeds" : "") + "):\n",
+      rows, ""};
 }
 
 std::string comparison_csv(const CompareResult& result) { return comparison_csv(result, summarize(result)); }

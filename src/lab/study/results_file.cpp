@@ -11,6 +11,7 @@
 
 #include "ember/core/engine/format.hpp"
 #include "ember/core/nn/init.hpp"
+#include "ember/lab/plot/png.hpp"
 
 namespace ember {
 
@@ -32,6 +33,52 @@ std::vector<double> numbers_from(const json& values) {
   std::vector<double> out;
   for (const json& v : values) out.push_back(number_from(v));
   return out;
+}
+
+// The decision-boundary plane and its points: the same for every run of a study.
+json frame_json(const BoundaryFrame& frame, const std::vector<int>& epochs) {
+  json points = json::array();
+  for (const BoundaryPoint& p : frame.points) points.push_back({p.x, p.y, p.label, p.test});
+  return {{"x", {frame.x_min, frame.x_max}},
+          {"y", {frame.y_min, frame.y_max}},
+          {"resolution", frame.resolution},
+          {"names", {frame.x_name, frame.y_name}},
+          {"classes", frame.classes},
+          {"class_names", frame.class_names},
+          {"points", points},
+          {"epochs", epochs}};
+}
+void frame_from_json(const json& v, CompareConfig& config) {
+  BoundaryFrame& frame = config.boundary;
+  frame.x_min = v.at("x").at(0).get<double>();
+  frame.x_max = v.at("x").at(1).get<double>();
+  frame.y_min = v.at("y").at(0).get<double>();
+  frame.y_max = v.at("y").at(1).get<double>();
+  frame.resolution = v.at("resolution").get<int>();
+  frame.x_name = v.at("names").at(0).get<std::string>();
+  frame.y_name = v.at("names").at(1).get<std::string>();
+  frame.classes = v.at("classes").get<int>();
+  frame.class_names = v.at("class_names").get<std::vector<std::string>>();
+  for (const json& p : v.at("points"))
+    frame.points.push_back({p.at(0).get<double>(), p.at(1).get<double>(), p.at(2).get<int>(), p.at(3).get<bool>()});
+  config.boundary_epochs = v.at("epochs").get<std::vector<int>>();
+}
+
+// A snapshot's two byte planes as base64: 100 x 100 cells take 13 KB each instead of 40 as numbers.
+json snapshot_json(const BoundarySnapshot& s) {
+  return {{"epoch", s.epoch},
+          {"predicted", plot::encode_base64(std::string(s.predicted.begin(), s.predicted.end()))},
+          {"confidence", plot::encode_base64(std::string(s.confidence.begin(), s.confidence.end()))}};
+}
+BoundarySnapshot snapshot_from_json(const json& v) {
+  BoundarySnapshot s;
+  s.epoch = v.at("epoch").get<int>();
+  const std::string predicted = plot::decode_base64(v.at("predicted").get<std::string>());
+  const std::string confidence = plot::decode_base64(v.at("confidence").get<std::string>());
+  if (predicted.size() != confidence.size()) throw std::runtime_error("a boundary snapshot's planes differ in size");
+  s.predicted.assign(predicted.begin(), predicted.end());
+  s.confidence.assign(confidence.begin(), confidence.end());
+  return s;
 }
 
 }  // namespace
@@ -65,7 +112,8 @@ json study_json(const CompareConfig& config, const json& data_identity, bool has
           {"weight_decay", b.weight_decay},
           {"shuffle", b.shuffle},
           {"dropout", b.dropout},
-          {"layer_health", config.layer_health}};
+          {"layer_health", config.layer_health},
+          {"boundary", config.boundary.empty() ? json(nullptr) : frame_json(config.boundary, config.boundary_epochs)}};
 }
 
 CompareConfig config_from_study(const json& study) {
@@ -89,6 +137,8 @@ CompareConfig config_from_study(const json& study) {
   b.shuffle = study.at("shuffle").get<bool>();
   b.dropout = study.at("dropout").get<double>();
   config.layer_health = study.at("layer_health").get<bool>();
+  // Files written before decision boundaries existed have no "boundary".
+  if (study.contains("boundary") && !study.at("boundary").is_null()) frame_from_json(study.at("boundary"), config);
   b.lr = config.lrs.front();
   b.optimizer = config.optimizers.front();
   return config;
@@ -128,10 +178,13 @@ json run_json(const CompareRun& run) {
                       {"dead_fraction", numbers(e.dead_fraction)},
                       {"saturated_fraction", numbers(e.saturated_fraction)}});
   }
+  json boundaries = json::array();
+  for (const BoundarySnapshot& s : run.boundaries) boundaries.push_back(snapshot_json(s));
   return {{"activation", run.activation}, {"optimizer", run.setting.optimizer},
           {"lr", run.setting.lr},         {"seed", run.seed},
           {"diverged", run.diverged},     {"divergence", run.divergence},
-          {"seconds", run.seconds},       {"epochs", epochs}};
+          {"seconds", run.seconds},       {"epochs", epochs},
+          {"boundaries", boundaries}};
 }
 
 CompareRun run_from_json(const json& line) {
@@ -161,6 +214,8 @@ CompareRun run_from_json(const json& line) {
     epoch.probe_samples = e.at("probe_samples").get<Index>();
     run.epochs.push_back(std::move(epoch));
   }
+  if (line.contains("boundaries"))
+    for (const json& s : line.at("boundaries")) run.boundaries.push_back(snapshot_from_json(s));
   return run;
 }
 
@@ -216,7 +271,14 @@ std::vector<std::string> study_differences(const json& a, const json& b, const s
   for (const auto& [key, value] : a.items()) {
     if (key == "description") continue;  // a sentence made of the options below
     const json other = b.contains(key) ? b.at(key) : json(nullptr);
-    if (value != other) differences.push_back(key + ": " + value.dump() + " here, " + other.dump() + " in " + where_b);
+    if (value == other) continue;
+    // The boundary's plane holds every point drawn: too long to print, and which part differs is what matters.
+    if (key == "boundary")
+      differences.push_back(
+          "boundary: the decision-boundary grid (--boundary-grid, --boundary-epochs) or its points "
+          "differ from " +
+          where_b + "'s");
+    else differences.push_back(key + ": " + value.dump() + " here, " + other.dump() + " in " + where_b);
   }
   for (const auto& [key, value] : b.items())
     if (!a.contains(key)) differences.push_back(key + ": none here, " + value.dump() + " in " + where_b);
@@ -269,6 +331,8 @@ Results read_results(const std::vector<std::string>& paths) {
         run = run_from_json(parsed.at("run"));
       } catch (const json::exception& e) {
         throw std::runtime_error(where + ": a run with a missing or malformed figure (" + e.what() + ")");
+      } catch (const std::exception& e) {  // a decision boundary's bytes that are not base64
+        throw std::runtime_error(where + ": a run with a malformed decision boundary (" + e.what() + ")");
       }
       const std::string key = run_key(run);
       if (seen.count(key)) {

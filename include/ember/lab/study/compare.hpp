@@ -13,6 +13,7 @@
 
 #include "ember/core/train/trainer.hpp"
 #include "ember/lab/monitor/diagnostics.hpp"
+#include "ember/lab/plot/decision_boundary.hpp"
 #include "ember/lab/study/paired_stats.hpp"
 
 namespace ember {
@@ -35,6 +36,12 @@ struct CompareConfig {
   int shard = 1, shards = 1;     // --shard K/N: train only runs K-1, K-1+N, ... of the grid (in grid order)
   bool layer_health = false;     // each epoch's LayerHealth on a probe of the training set (probe_rows):
                                  // layer_report.hpp; it changes no other figure
+  // Decision boundaries (data of two features): each setting's run of the first seed (base.seed) records
+  // the predictions over the frame's grid at boundary_epochs (lab/plot/decision_boundary.hpp). The inputs
+  // are standardized by boundary_standardizer first, as the training split was. An empty frame: none.
+  BoundaryFrame boundary;
+  std::vector<int> boundary_epochs;
+  Standardizer boundary_standardizer;
 };
 
 // One cell of the grid, without the seed.
@@ -60,7 +67,8 @@ struct CompareRun {
   // In a grid, a run whose loss diverged (a learning rate too large) ends there and is kept as such:
   // its setting cannot be chosen. (With one setting, divergence stops the comparison with its error.)
   bool diverged = false;
-  std::string divergence;  // the divergence check's message
+  std::string divergence;                    // the divergence check's message
+  std::vector<BoundarySnapshot> boundaries;  // at config.boundary_epochs (the first seed's runs only)
 };
 
 struct CompareResult {

@@ -8,9 +8,23 @@
 #include <string>
 #include <vector>
 
+#include "ember/lab/plot/svg_plot.hpp"
 #include "ember/lab/study/compare.hpp"
 
 namespace ember {
+
+// A table as its cells, the first row the header, with the line that introduces it and the notes under
+// it: what the text tables align in columns and the HTML report (html_report.hpp) draws as <table>.
+struct ReportTable {
+  std::string caption;  // "" or lines ending in "\n"
+  std::vector<std::vector<std::string>> rows;
+  std::string notes;  // "" or lines ending in "\n"
+};
+// The caption, the rows padded into columns, the notes.
+std::string as_text(const ReportTable& table);
+ReportTable summary_cells(const Summary& summary, const CompareResult& result);
+ReportTable pairs_cells(const Summary& summary, const CompareResult& result);
+ReportTable grid_cells(const Summary& summary, const CompareResult& result);
 
 // One row per activation; in a grid, with its chosen optimizer, learning rate and validation loss.
 std::string summary_table(const Summary& summary, const CompareResult& result);
@@ -33,6 +47,15 @@ std::string comparison_csv(const CompareResult& result);
 // learning rate, one line per activation (mean over seeds, the seeds' range shaded).
 std::string comparison_svg(const CompareResult& result, const Summary& summary);
 std::string comparison_svg(const CompareResult& result);
+// One plot of the comparison: `id` a stable HTML id ("loss", "accuracy", "grad-fc1", ..., "dead", "sensitivity"),
+// `how_to_read` a short paragraph for a learner (what the axes are, what the band is, what to look for).
+struct FigurePanel {
+  std::string id;
+  std::string how_to_read;
+  plot::Panel panel;  // its title names the plot, its subtitle the dataset and settings
+};
+std::vector<FigurePanel> comparison_panels(const CompareResult& result, const Summary& summary,
+                                           const std::string& settings);
 
 // The mean over seeds of one figure per epoch, for one activation (NaN where no seed has it).
 std::vector<double> mean_curve(const CompareResult& result, const std::string& activation,

@@ -231,3 +231,50 @@ TEST_CASE("ember report prints from results files what compare printed; shards r
   CHECK(ember_test::run_ember(options + " --resume").status == 2);
   CHECK(ember_test::run_ember("report").status == 2);
 }
+
+TEST_CASE("decision boundaries: the first seed's runs record them, and they survive the results file", "[compare]") {
+  const Splits data = moons_splits(200);
+  CompareConfig config = small_grid();
+  config.boundary = boundary_frame(data.train.X, data.train.y, data.test.X, data.test.y, 2, 16, {"a", "b"});
+  config.boundary_epochs = {1, 3};
+  const CompareResult result = run_comparison(data.train, data.val, data.test, config);
+  for (const CompareRun& run : result.runs) {
+    INFO(run_key(run));
+    // The first seed of every setting, so that the chosen setting's pictures exist whichever it is.
+    CHECK(run.boundaries.size() == (run.seed == config.base.seed ? 2u : 0u));
+    const CompareRun back = run_from_json(json::parse(run_json(run).dump()));
+    REQUIRE(back.boundaries.size() == run.boundaries.size());
+    for (std::size_t k = 0; k < run.boundaries.size(); ++k) {
+      CHECK(back.boundaries[k].epoch == run.boundaries[k].epoch);
+      CHECK(back.boundaries[k].predicted == run.boundaries[k].predicted);
+      CHECK(back.boundaries[k].confidence == run.boundaries[k].confidence);
+      CHECK(run.boundaries[k].predicted.size() == 16u * 16u);
+    }
+  }
+  // Recording changed no figure: the same grid without pictures has the same runs, bit for bit.
+  CompareConfig plain = small_grid();
+  const CompareResult without = run_comparison(data.train, data.val, data.test, plain);
+  REQUIRE(without.runs.size() == result.runs.size());
+  for (std::size_t i = 0; i < result.runs.size(); ++i) CHECK(same_run(result.runs[i], without.runs[i]));
+
+  const json study = study_json(config, {{"dataset", "moons"}}, true, true, 0.5);
+  const CompareConfig again = config_from_study(json::parse(study.dump()));
+  CHECK(again.boundary.resolution == 16);
+  CHECK(again.boundary.x_name == "a");
+  CHECK(again.boundary.points.size() == config.boundary.points.size());
+  CHECK(again.boundary.x_max == config.boundary.x_max);
+  CHECK(again.boundary_epochs == std::vector<int>{1, 3});
+  CHECK(study_json(again, {{"dataset", "moons"}}, true, true, 0.5) == study);
+  // Another grid is another study, said in one line rather than a dump of every point.
+  CompareConfig finer = config;
+  finer.boundary.resolution = 32;
+  const std::vector<std::string> differences =
+      study_differences(study, study_json(finer, {{"dataset", "moons"}}, true, true, 0.5), "b.jsonl");
+  REQUIRE(differences.size() == 1);
+  CHECK_THAT(differences[0], Contains("--boundary-grid"));
+  CHECK(differences[0].size() < 200);
+  // Bytes that are not base64 are a malformed line, not a crash.
+  json line = run_json(result.runs.front());
+  line["boundaries"][0]["predicted"] = "not*base64";
+  CHECK_THROWS(run_from_json(line));
+}

@@ -239,7 +239,8 @@ TEST_CASE("train --plot-boundary draws the pictures and saves the very model it 
   std::size_t images = 0;
   for (std::size_t at = svg.find("<image"); at != std::string::npos; at = svg.find("<image", at + 1)) ++images;
   CHECK(images == 3);  // epochs 1, 2 and 6
-  CHECK(svg.find("epoch 6 · accuracy") != std::string::npos);
+  CHECK(svg.find(">epoch 6</tspan>") != std::string::npos);
+  CHECK(svg.find(">accuracy ") != std::string::npos);
   CHECK(svg.find("training point") != std::string::npos);
 
   const auto many = run_ember("train --dataset iris --epochs 2 --plot-boundary " + dir.file("x.svg"));

@@ -77,7 +77,7 @@ TEST_CASE("compare --plot-boundary draws a row per activation and a column per e
   CHECK(xml_problem(svg) == "");
   CHECK(count_of(svg, "<image") == 6);
   CHECK(count_of(svg, "class=\"boundary-row\"") == 2);
-  CHECK(svg.find("epoch 12 · accuracy") != std::string::npos);
+  CHECK(svg.find(">epoch 12</tspan>") != std::string::npos);
   CHECK(svg.find("spiral") != std::string::npos);  // the settings in the subtitle
 }
 

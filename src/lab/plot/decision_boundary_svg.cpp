@@ -129,7 +129,7 @@ std::string boundary_caption(const EpochStats& stats) {
 
 std::string boundary_figure_svg(const BoundaryFrame& frame, const std::vector<BoundaryRow>& rows,
                                 const std::string& title, const std::string& subtitle) {
-  constexpr double kSize = 190, kGap = 34, kLabelWidth = 170, kCaption = 30;
+  constexpr double kSize = 190, kGap = 34, kLabelWidth = 170, kCaption = 50;
   std::size_t columns = 1;
   for (const BoundaryRow& row : rows) columns = std::max(columns, row.snapshots.size());
   const double header = 58 + (subtitle.empty() ? 0 : 18);
@@ -155,9 +155,15 @@ std::string boundary_figure_svg(const BoundaryFrame& frame, const std::vector<Bo
     for (std::size_t c = 0; c < rows[r].snapshots.size(); ++c) {
       const double left = kLabelWidth + c * (kSize + kGap);
       out << boundary_picture(frame, rows[r].snapshots[c], left, top, kSize, r + 1 == rows.size(), c == 0);
+      // "epoch 10 · accuracy ..." on two lines: the epoch, then the figures, so that neighbours never touch.
       const std::string caption = c < rows[r].captions.size() ? rows[r].captions[c] : "";
-      out << "<text x=\"" << px(left + kSize / 2) << "\" y=\"" << px(top + kSize + 28)
-          << "\" text-anchor=\"middle\" font-size=\"12\">" << plot::xml_escape(caption) << "</text>\n";
+      const std::size_t dot = caption.find(" · ");
+      const std::string first = caption.substr(0, dot),
+                        second = dot == std::string::npos ? "" : caption.substr(dot + 4);
+      out << "<text x=\"" << px(left + kSize / 2) << "\" y=\"" << px(top + kSize + 34)
+          << "\" text-anchor=\"middle\" font-size=\"12\"><tspan font-weight=\"bold\">" << plot::xml_escape(first)
+          << "</tspan><tspan x=\"" << px(left + kSize / 2) << "\" dy=\"15\">" << plot::xml_escape(second)
+          << "</tspan></text>\n";
     }
     out << "</g>\n";
   }

@@ -32,7 +32,6 @@ struct ChartOptions {
   bool log_x = false;    // logarithmic x axis with decade ticks; points with x <= 0 are skipped
   bool log_y = false;    // logarithmic y axis with decade ticks; points with y <= 0 are skipped
   bool markers = false;  // a dot on every point (useful when there are few points)
-  std::string subtitle;  // STUB
 };
 
 // One chart of a figure.

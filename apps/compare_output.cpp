@@ -149,6 +149,9 @@ void report_comparison(const CompareResult& result, const std::string& setup, co
   const Summary summary = summarize(result);
   const std::vector<std::string> sentences = findings(summary, result);
   const bool grid = settings_of(result.config).size() > 1;
+  // The figures' subtitle: the setup without the command's name.
+  const std::string prefix = "ember compare: ";
+  const std::string settings = setup.rfind(prefix, 0) == 0 ? setup.substr(prefix.size()) : setup;
   if (outputs.json) {
     std::cout << result_json(summary, result, sentences).dump(2) << "\n";
   } else {
@@ -163,7 +166,7 @@ void report_comparison(const CompareResult& result, const std::string& setup, co
     std::cerr << "wrote " << outputs.csv_path << "\n";
   }
   if (!outputs.plot_path.empty()) {
-    write_text_file_atomic(outputs.plot_path, comparison_svg(result, summary));
+    write_text_file_atomic(outputs.plot_path, comparison_svg(result, summary, settings));
     std::cerr << "wrote the plot to " << outputs.plot_path << " (open it in a browser)\n";
   }
   if (!outputs.layers_csv_path.empty()) {
@@ -171,7 +174,7 @@ void report_comparison(const CompareResult& result, const std::string& setup, co
     std::cerr << "wrote " << outputs.layers_csv_path << "\n";
   }
   if (!outputs.layers_plot_path.empty()) {
-    write_text_file_atomic(outputs.layers_plot_path, layer_health_svg(result, summary));
+    write_text_file_atomic(outputs.layers_plot_path, layer_health_svg(result, summary, settings));
     std::cerr << "wrote the layer plot to " << outputs.layers_plot_path << " (open it in a browser)\n";
   }
   const std::string settings = setup.rfind("ember compare: ", 0) == 0 ? setup.substr(15) : setup;

@@ -304,12 +304,116 @@ TEST_CASE("compare writes a well-formed SVG with one curve per activation in eac
     const std::string marker = "class=\"series series-" + std::to_string(series) + "\"";
     std::size_t count = 0;
     for (std::size_t at = svg.find(marker); at != std::string::npos; at = svg.find(marker, at + 1)) ++count;
-    CHECK(count == 4);  // one curve in each of the four panels
+    CHECK(count == 6);  // one curve in each of the six panels: loss, accuracy, fc1-fc3's gradients, dead units
   }
   for (const char* name : {"sigmoid", "tanh", "relu", "leaky_relu"}) CHECK(svg.find(name) != std::string::npos);
+  // The subtitle names the dataset and settings (the setup line without "ember compare: ").
+  CHECK(svg.find("training samples, hidden 64,32") != std::string::npos);
+  CHECK(svg.find("ember compare:") == std::string::npos);
   const std::string csv = ember_test::read_file(dir.file("c.csv"));
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + 4 * 3);
   CHECK(r.out.find("reached the target") != std::string::npos);
+}
+
+// ---- the figure ----
+
+namespace {
+
+std::vector<std::string> ids_of(const std::vector<FigurePanel>& panels) {
+  std::vector<std::string> ids;
+  for (const FigurePanel& p : panels) ids.push_back(p.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("the figure's panels: loss, accuracy, a gradient norm per layer, dead units, each with a seed band",
+          "[compare][plot]") {
+  const auto [train, test] = moons_split(200);
+  CompareConfig config;
+  config.base.epochs = 3;
+  config.base.hidden = {6, 5};  // three Linear layers
+  config.activations = {"tanh", "relu"};
+  config.seeds = 2;
+  const CompareResult result = run_comparison(train, test, config);
+  const Summary summary = summarize(result);
+  const std::string settings = "moons, 160 training samples, hidden 6,5 & <more>";
+  const std::vector<FigurePanel> panels = comparison_panels(result, summary, settings);
+  CHECK(ids_of(panels) == std::vector<std::string>{"loss", "accuracy", "grad-fc1", "grad-fc2", "grad-fc3", "dead"});
+  for (const FigurePanel& p : panels) {
+    INFO(p.id);
+    CHECK(p.how_to_read.size() > 100);
+    CHECK(p.panel.options.subtitle == settings);
+    REQUIRE(p.panel.series.size() == 2);
+    for (std::size_t a = 0; a < 2; ++a) {
+      const plot::Series& s = p.panel.series[a];
+      CHECK(s.style == static_cast<int>(a));  // tanh's style 0 and relu's 1 on every panel
+      REQUIRE(s.band_low.size() == s.x.size());
+      REQUIRE(s.band_high.size() == s.x.size());
+      for (std::size_t e = 0; e < s.x.size(); ++e) {
+        CHECK(s.band_low[e] <= s.y[e]);
+        CHECK(s.y[e] <= s.band_high[e]);
+      }
+    }
+  }
+  CHECK(panels[3].panel.options.title == "Gradient norm, fc2");
+  CHECK(panels[4].panel.options.title == "Gradient norm, fc3 (output layer)");
+  // Each gradient panel is its own layer's: tanh's line at epoch 1 is the seeds' mean of that layer's norm,
+  // and the band their lowest and highest.
+  for (std::size_t k = 0; k < 3; ++k) {
+    const double a = result.runs[0].epochs[0].grad_norm[k], b = result.runs[1].epochs[0].grad_norm[k];
+    REQUIRE(result.runs[0].activation == "tanh");
+    REQUIRE(result.runs[1].activation == "tanh");
+    const plot::Series& tanh = panels[2 + k].panel.series[0];
+    CHECK(tanh.y[0] == Approx((a + b) / 2));
+    CHECK(tanh.band_low[0] == std::min(a, b));
+    CHECK(tanh.band_high[0] == std::max(a, b));
+    CHECK(a != b);  // the seeds differ, so the band has a width
+  }
+  // The figure: the settings under its title, escaped; a band in every panel for every activation.
+  const std::string svg = comparison_svg(result, summary, settings);
+  REQUIRE(ember_test::xml_problem(svg).empty());
+  CHECK_THAT(svg, Contains(">moons, 160 training samples, hidden 6,5 &amp; &lt;more&gt;</text>"));
+  std::size_t bands = 0;
+  for (std::size_t at = svg.find("class=\"band "); at != std::string::npos; at = svg.find("class=\"band ", at + 1))
+    ++bands;
+  CHECK(bands == 6 * 2);
+  CHECK_THAT(svg, Contains("lowest to highest shaded"));
+
+  // Without tanh's runs, relu keeps its style (and so its colour and dash).
+  CompareResult relu_only = result;
+  relu_only.runs.erase(std::remove_if(relu_only.runs.begin(), relu_only.runs.end(),
+                                      [](const CompareRun& run) { return run.activation == "tanh"; }),
+                       relu_only.runs.end());
+  for (const FigurePanel& p : comparison_panels(relu_only, summarize(relu_only), settings)) {
+    REQUIRE(p.panel.series.size() == 1);
+    CHECK(p.panel.series[0].style == 1);
+  }
+}
+
+TEST_CASE("one seed: the figure's curves have no band, and a grid adds the sensitivity panel", "[compare][plot]") {
+  const auto [train, test] = moons_split(200);
+  CompareConfig config;
+  config.base.epochs = 2;
+  config.base.hidden = {6};
+  config.activations = {"tanh", "relu"};
+  const CompareResult result = run_comparison(train, test, config);
+  const Summary summary = summarize(result);
+  const std::vector<FigurePanel> panels = comparison_panels(result, summary, "");
+  CHECK(ids_of(panels) == std::vector<std::string>{"loss", "accuracy", "grad-fc1", "grad-fc2", "dead"});
+  for (const FigurePanel& p : panels)
+    for (const plot::Series& s : p.panel.series) CHECK(s.band_low.empty());
+  const std::string svg = comparison_svg(result, summary);
+  CHECK(svg.find("class=\"band ") == std::string::npos);
+  CHECK(svg.find("figure-subtitle") == std::string::npos);
+
+  config.lrs = {1e-3, 1e-2};
+  // A grid chooses on a validation split: the test split stands in for one, since only the panels are looked at.
+  const CompareResult grid = run_comparison(train, test, test, config);
+  const std::vector<FigurePanel> grid_panels = comparison_panels(grid, summarize(grid), "");
+  REQUIRE(grid_panels.size() == 6);
+  CHECK(grid_panels.back().id == "sensitivity");
+  CHECK(grid_panels.back().panel.series[1].style == 1);
 }
 
 // ---- Ctrl-C ----

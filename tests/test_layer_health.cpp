@@ -14,6 +14,7 @@
 #include "ember/lab/data/builtin.hpp"
 #include "ember/lab/data/split.hpp"
 #include "ember/lab/monitor/observers.hpp"
+#include "ember/lab/plot/svg_plot.hpp"
 #include "ember/lab/study/layer_report.hpp"
 #include "ember/lab/train/training_run.hpp"
 #include "reference_data.hpp"
@@ -326,8 +327,18 @@ TEST_CASE("the layer SVG is well formed, a panel per hidden layer and activation
   config.activations = {"tanh", "relu"};
   config.layer_health = true;
   const CompareResult result = run_comparison(train, test, config);
-  const std::string svg = layer_health_svg(result, summarize(result));
+  const std::string svg = layer_health_svg(result, summarize(result), "moons, 160 training samples & more");
   CHECK(ember_test::xml_problem(svg).empty());
+  CHECK(svg.find(">moons, 160 training samples &amp; more</text>") != std::string::npos);
+  // Each activation's median in its colour and dash on compare's figure: tanh the first style, relu the second.
+  for (int style = 0; style < 2; ++style) {
+    const plot::LineStyle line = plot::line_style(static_cast<std::size_t>(style));
+    std::size_t count = 0;
+    const std::string marker =
+        "stroke=\"" + line.colour + "\"" + (line.dash.empty() ? "" : " stroke-dasharray=\"" + line.dash + "\"");
+    for (std::size_t at = svg.find(marker); at != std::string::npos; at = svg.find(marker, at + 1)) ++count;
+    CHECK(count == 3 * 2);  // a line and a legend sample in each of its three panels
+  }
   std::size_t panels = 0, bands = 0;
   for (std::size_t at = svg.find("class=\"chart\""); at != std::string::npos; at = svg.find("class=\"chart\"", at + 1))
     ++panels;

@@ -1,9 +1,11 @@
 // Tests for src/lab/plot/svg_plot_scale.cpp and src/lab/plot/svg_plot.cpp: tick choice and labels, escaping, and
 // charts that are well-formed XML (checked by the small tag-stack parser below) with one path per
 // series, a legend, broken lines at NaN, and log axes that skip non-positive values.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -214,12 +216,68 @@ TEST_CASE("Markers put one dot on every drawn point", "[plot]") {
   CHECK(count(svg, "<circle") == 3 + 1);  // three points and the legend's sample
 }
 
-TEST_CASE("Series past the eighth reuse the palette with dashes", "[plot]") {
-  std::vector<Series> many;
-  for (int i = 0; i < 9; ++i) many.push_back(Series{"s" + std::to_string(i), {0, 1}, {0, double(i)}});
-  const std::string svg = line_chart_svg(many, ChartOptions{});
+TEST_CASE("Line styles: the first four dashes differ, and no (colour, dash) pair repeats in 32", "[plot]") {
+  std::vector<std::pair<std::string, std::string>> seen;
+  for (std::size_t i = 0; i < 32; ++i) {
+    const LineStyle style = line_style(i);
+    CHECK(style.colour.size() == 7);  // "#RRGGBB"
+    const std::pair<std::string, std::string> pair{style.colour, style.dash};
+    CHECK(std::find(seen.begin(), seen.end(), pair) == seen.end());
+    seen.push_back(pair);
+  }
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = i + 1; j < 4; ++j) CHECK(line_style(i).dash != line_style(j).dash);
+  CHECK(line_style(0).dash.empty());  // the first line solid
+}
+
+TEST_CASE("Every series but the first is dashed, and its legend sample shows the same dash", "[plot]") {
+  std::vector<Series> four;
+  for (int i = 0; i < 4; ++i) four.push_back(Series{"s" + std::to_string(i), {0, 1}, {0, double(i)}});
+  const std::string svg = line_chart_svg(four, ChartOptions{});
   REQUIRE(xml_problem(svg) == "");
-  CHECK(count(svg, "stroke-dasharray") == 2);  // series 8: its path and its legend line
+  for (std::size_t i = 1; i < 4; ++i)
+    CHECK(count(svg, "stroke-dasharray=\"" + line_style(i).dash + "\"") == 2);  // its path and its legend line
+  CHECK(count(svg, "stroke-dasharray") == 3 * 2);
+}
+
+TEST_CASE("A series' style keeps its colour and dash on every chart, whatever its position", "[plot]") {
+  // relu is style 2 (the third of sigmoid, tanh, relu), also on a chart where it comes first.
+  Series relu{"relu", {0, 1}, {0, 1}, {0, 0.5}, {0.5, 1}};
+  relu.style = 2;
+  const std::string svg = line_chart_svg({relu}, ChartOptions{});
+  REQUIRE(xml_problem(svg) == "");
+  const LineStyle style = line_style(2);
+  CHECK_THAT(svg, Contains("class=\"series series-2\""));
+  CHECK(count(svg, "stroke=\"" + style.colour + "\" stroke-dasharray=\"" + style.dash + "\"") == 2);  // line, legend
+  CHECK_THAT(svg, Contains("class=\"band series-2\"") && Contains("fill=\"" + style.colour + "\""));
+  CHECK_THAT(svg, !Contains(line_style(0).colour));
+  // Without a style, the position decides.
+  CHECK_THAT(line_chart_svg({Series{"relu", {0, 1}, {0, 1}}}, ChartOptions{}), Contains(line_style(0).colour));
+}
+
+TEST_CASE("A subtitle is drawn escaped under the title, wrapped, and moves the plotting area down", "[plot]") {
+  ChartOptions options;
+  options.title = "Training loss";
+  const std::string plain = line_chart_svg(loss_curves(), options);
+  options.subtitle = "moons <200 samples> & \"adam\"";
+  const std::string one = line_chart_svg(loss_curves(), options);
+  REQUIRE(xml_problem(one) == "");
+  CHECK_THAT(one,
+             Contains("class=\"subtitle\"") && Contains(">moons &lt;200 samples&gt; &amp; &quot;adam&quot;</text>"));
+  CHECK(count(one, "class=\"subtitle\"") == 1);
+  // The frame's top: lower with a subtitle, lower still with a subtitle that needs two lines.
+  const auto frame_top = [](const std::string& svg) {
+    const std::size_t y = svg.find("y=\"", svg.find("class=\"frame\"")) + 3;
+    return std::stod(svg.substr(y, svg.find('"', y) - y));
+  };
+  CHECK(frame_top(one) > frame_top(plain));
+  std::string long_text;
+  for (int i = 0; i < 6; ++i) long_text += "setting" + std::to_string(i) + " ";
+  options.subtitle = long_text;
+  const std::string two = line_chart_svg(loss_curves(), options, 400, 300);
+  REQUIRE(xml_problem(two) == "");
+  CHECK(count(two, "class=\"subtitle\"") == 2);
+  CHECK(frame_top(two) > frame_top(one));
 }
 
 TEST_CASE("A figure lays several charts out in a grid under one title", "[plot]") {
@@ -233,6 +291,12 @@ TEST_CASE("A figure lays several charts out in a grid under one title", "[plot]"
   CHECK_THAT(svg, Contains("width=\"1000.00\" height=\"640.00\""));  // 2 columns, 2 rows + title
   CHECK_THAT(svg, Contains(">ember compare: moons</text>"));
   CHECK(count(svg, "class=\"series series-0\"") == 3);
+  CHECK_THAT(svg, !Contains("figure-subtitle"));
+  // A subtitle: a second line under the title, escaped, and the panels below it.
+  const std::string with = figure_svg("ember compare", "moons, 200 samples & more", panels, 2, 500, 300);
+  REQUIRE(xml_problem(with) == "");
+  CHECK_THAT(with, Contains("class=\"figure-subtitle\"") && Contains(">moons, 200 samples &amp; more</text>"));
+  CHECK_THAT(with, Contains("width=\"1000.00\" height=\"660.00\""));
   CHECK_THAT(figure_svg("", {}), Contains("</svg>"));
   CHECK(xml_problem(figure_svg("", {})) == "");
 }

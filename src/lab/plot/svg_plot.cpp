@@ -1,11 +1,13 @@
 // Drawing line charts as SVG text: axes with gridlines and tick labels, one <path> per series, an
-// optional dot per point, a legend, the title and axis labels. A figure places several charts in a
-// grid. Layout is computed from estimated text widths (0.6 em a character), which is close enough for
-// the sans-serif fonts viewers use. Ticks and escaping are in src/lab/plot/svg_plot_scale.cpp.
+// optional dot per point, a legend, the title, subtitle and axis labels. A figure places several charts
+// in a grid. Layout is computed from estimated text widths (0.6 em a character), which is close enough
+// for the sans-serif fonts viewers use. Ticks and escaping are in src/lab/plot/svg_plot_scale.cpp.
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "ember/core/engine/format.hpp"
@@ -20,12 +22,17 @@ namespace {
 constexpr const char* kPalette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                     "#E69F00", "#56B4E9", "#000000", "#F0E442"};
 constexpr std::size_t kColours = sizeof kPalette / sizeof kPalette[0];
-// When the palette repeats, the dash pattern tells the series apart.
-constexpr const char* kDashes[] = {"", "8 4", "2 3", "10 3 2 3"};
+// Solid, dashed, dotted, dash-dot: the lines stay apart without colour. The lines have round caps, which
+// lengthen every dash by the stroke width (2 px) and shorten every gap as much, hence the short dashes
+// and long gaps here; a dash of 0.1 is a round dot.
+constexpr const char* kDashes[] = {"", "6 6", "0.1 5", "9 5 0.1 5"};
+constexpr std::size_t kDashCount = sizeof kDashes / sizeof kDashes[0];
 
 constexpr double kFontSize = 12;  // legend and axis labels
 constexpr double kTickFontSize = 11;
 constexpr double kTitleFontSize = 15;
+constexpr double kSubtitleFontSize = 11;
+constexpr const char* kSubtitleColour = "#555555";
 constexpr const char* kFontFamily = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
 // A pixel coordinate, 2 decimals, locale-free. Pixels of a chart are far inside +-1e6.
@@ -47,6 +54,41 @@ std::string shorten(const std::string& text, std::size_t max_chars) {
     if ((static_cast<unsigned char>(text[end]) & 0xC0) != 0x80 && kept++ == max_chars - 1) break;
   }
   return text.substr(0, end) + "\xE2\x80\xA6";
+}
+
+// `text` in lines of at most `max_chars` characters, broken at spaces (a longer word is cut); past
+// `max_lines` lines, the last ends in "…".
+std::vector<std::string> wrap(const std::string& text, std::size_t max_chars, std::size_t max_lines) {
+  max_chars = std::max<std::size_t>(max_chars, 8);
+  std::vector<std::string> lines;
+  std::string line, word;
+  std::istringstream words(text);
+  while (words >> word) {
+    if (line.empty()) {
+      line = shorten(word, max_chars);
+    } else if (char_count(line) + 1 + char_count(word) <= max_chars) {
+      line += " " + word;
+    } else {
+      lines.push_back(line);
+      line = shorten(word, max_chars);
+    }
+  }
+  if (!line.empty()) lines.push_back(line);
+  if (lines.size() > max_lines) {
+    lines.resize(max_lines);
+    lines.back() = shorten(lines.back() + " \xE2\x80\xA6", max_chars);  // "…": some text was left out
+  }
+  return lines;
+}
+
+// Lines of text centred on x, the first baseline at y and `step` pixels apart.
+void draw_text_lines(std::ostringstream& out, const char* class_name, const std::vector<std::string>& lines, double x,
+                     double y, double step, double font_size, const char* colour) {
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    out << "<text class=\"" << class_name << "\" x=\"" << px(x) << "\" y=\"" << px(y + step * i)
+        << "\" text-anchor=\"middle\" font-size=\"" << format_general(font_size, 6) << "\" fill=\"" << colour << "\">"
+        << xml_escape(lines[i]) << "</text>\n";
+  }
 }
 
 // Whether a point is drawn. On a log axis a value <= 0 has no position (log 0 = -inf), so it is
@@ -135,10 +177,15 @@ void draw_axes(std::ostringstream& out, const Box& box, const Axis& x, const Axi
       << "\" fill=\"none\" stroke=\"#444444\"/>\n";
 }
 
+// The style a series is drawn with: its own, else its position in the chart.
+std::size_t style_of(const Series& series, std::size_t position) {
+  return series.style >= 0 ? static_cast<std::size_t>(series.style) : position;
+}
+
 std::string stroke_style(std::size_t index) {
-  std::string style = "stroke=\"" + std::string(kPalette[index % kColours]) + "\"";
-  const char* dash = kDashes[(index / kColours) % 4];
-  if (*dash) style += " stroke-dasharray=\"" + std::string(dash) + "\"";
+  const LineStyle line = line_style(index);
+  std::string style = "stroke=\"" + line.colour + "\"";
+  if (!line.dash.empty()) style += " stroke-dasharray=\"" + line.dash + "\"";
   return style;
 }
 
@@ -164,7 +211,7 @@ void draw_series(std::ostringstream& out, const Series& series, std::size_t inde
       << " stroke-width=\"2\" stroke-linejoin=\"round\" stroke-linecap=\"round\"><title>" << xml_escape(series.label)
       << "</title></path>\n";
   if (markers) {
-    out << "<g class=\"markers series-" << index << "\" fill=\"" << kPalette[index % kColours] << "\">" << dots
+    out << "<g class=\"markers series-" << index << "\" fill=\"" << line_style(index).colour << "\">" << dots
         << "</g>\n";
   }
 }
@@ -186,18 +233,19 @@ void draw_band(std::ostringstream& out, const Series& series, std::size_t index,
         points += px(x.to_pixel(series.x[k])) + "," + px(y.to_pixel(series.band_low[k])) + " ";
       points.pop_back();
       out << "<polygon class=\"band series-" << index << "\" points=\"" << points << "\" fill=\""
-          << kPalette[index % kColours] << "\" fill-opacity=\"0.15\" stroke=\"none\"/>\n";
+          << line_style(index).colour << "\" fill-opacity=\"0.15\" stroke=\"none\"/>\n";
     }
     start = i + 1;
   }
 }
 
 constexpr std::size_t kLegendMaxChars = 28;
+constexpr double kLegendSample = 30;  // the length of a legend's line sample: a dash-dot shows twice
 
 double legend_width(const std::vector<Series>& series) {
   double widest = 0;
   for (const Series& s : series) widest = std::max(widest, text_width(shorten(s.label, kLegendMaxChars), kFontSize));
-  return series.empty() ? 0 : widest + 44;
+  return series.empty() ? 0 : widest + kLegendSample + 20;
 }
 
 // To the right of the plotting area, one line sample and label per series.
@@ -205,25 +253,30 @@ void draw_legend(std::ostringstream& out, const std::vector<Series>& series, dou
   out << "<g class=\"legend\" font-size=\"" << format_general(kFontSize, 6) << "\" fill=\"#222222\">\n";
   for (std::size_t i = 0; i < series.size(); ++i) {
     const double y = top + 10 + 20.0 * i;
-    out << "<line x1=\"" << px(left) << "\" y1=\"" << px(y) << "\" x2=\"" << px(left + 24) << "\" y2=\"" << px(y)
-        << "\" " << stroke_style(i) << " stroke-width=\"2.5\"/>";
+    const std::size_t style = style_of(series[i], i);
+    // Round caps and the lines' own width, so that the sample's dashes look like the line's.
+    out << "<line x1=\"" << px(left + 1) << "\" y1=\"" << px(y) << "\" x2=\"" << px(left + kLegendSample - 1)
+        << "\" y2=\"" << px(y) << "\" " << stroke_style(style) << " stroke-width=\"2\" stroke-linecap=\"round\"/>";
     if (markers) {
-      out << "<circle cx=\"" << px(left + 12) << "\" cy=\"" << px(y) << "\" r=\"3\" fill=\"" << kPalette[i % kColours]
-          << "\"/>";
+      out << "<circle cx=\"" << px(left + kLegendSample / 2) << "\" cy=\"" << px(y) << "\" r=\"3\" fill=\""
+          << line_style(style).colour << "\"/>";
     }
-    out << "<text x=\"" << px(left + 30) << "\" y=\"" << px(y + 4) << "\">"
+    out << "<text x=\"" << px(left + kLegendSample + 6) << "\" y=\"" << px(y + 4) << "\">"
         << xml_escape(shorten(series[i].label, kLegendMaxChars)) << "</text>\n";
   }
   out << "</g>\n";
 }
 
-// Title, axis labels, and a note when nothing could be drawn.
-void draw_labels(std::ostringstream& out, const ChartOptions& options, const Box& box, double height, bool empty) {
+// Title, subtitle (already wrapped into lines), axis labels, and a note when nothing could be drawn.
+void draw_labels(std::ostringstream& out, const ChartOptions& options, const std::vector<std::string>& subtitle,
+                 const Box& box, double height, bool empty) {
   const double middle_x = (box.left + box.right) / 2, middle_y = (box.top + box.bottom) / 2;
   if (!options.title.empty()) {
     out << "<text class=\"title\" x=\"" << px(middle_x) << "\" y=\"24\" text-anchor=\"middle\" font-size=\""
         << format_general(kTitleFontSize, 6) << "\" font-weight=\"bold\">" << xml_escape(options.title) << "</text>\n";
   }
+  draw_text_lines(out, "subtitle", subtitle, middle_x, options.title.empty() ? 16.0 : 41.0, 15, kSubtitleFontSize,
+                  kSubtitleColour);
   out << "<g font-size=\"" << format_general(kFontSize, 6) << "\" fill=\"#222222\" text-anchor=\"middle\">\n";
   if (!options.x_label.empty()) {
     out << "<text class=\"x-label\" x=\"" << px(middle_x) << "\" y=\"" << px(height - 12) << "\">"
@@ -255,22 +308,39 @@ void draw_chart(std::ostringstream& out, const Panel& panel, double left, double
         if (drawable(s.x[i], v, options.log_x, options.log_y)) ys.push_back(v);
     }
   }
-  // The y axis first: its tick labels decide the left margin, which decides the x axis's length.
-  const double box_top = options.title.empty() ? 16.0 : 40.0;
+  // The y axis first: its tick labels decide the left margin, which decides the x axis's length. The
+  // subtitle's lines push the plotting area down, and how many there are depends on the width they are
+  // centred in (over the plotting area, as the title): so the lines of the widest case decide the layout
+  // first, and the plotting area is laid out again if the real width needs more lines.
   const double box_bottom = height - (options.x_label.empty() ? 30.0 : 48.0);
-  const Axis y = make_axis(ys, options.log_y, box_bottom, box_top, 50);  // SVG's y grows downwards
-  double widest_tick = 0;
-  for (double tick : y.ticks) widest_tick = std::max(widest_tick, text_width(y.label(tick), kTickFontSize));
   const double legend = std::min(legend_width(panel.series), 0.4 * width);
-  const Box box{(options.y_label.empty() ? 8 : 30) + widest_tick + 12, box_top, width - 16 - legend, box_bottom};
+  const auto layout = [&](std::size_t subtitle_lines) {
+    const double title_bottom = options.title.empty() ? 0.0 : 24.0;
+    const double box_top =
+        subtitle_lines > 0 ? title_bottom + 15.0 * subtitle_lines + 18 : (options.title.empty() ? 16.0 : 40.0);
+    Axis y = make_axis(ys, options.log_y, box_bottom, box_top, 50);  // SVG's y grows downwards
+    double widest_tick = 0;
+    for (double tick : y.ticks) widest_tick = std::max(widest_tick, text_width(y.label(tick), kTickFontSize));
+    const Box box{(options.y_label.empty() ? 8 : 30) + widest_tick + 12, box_top, width - 16 - legend, box_bottom};
+    return std::make_pair(box, y);
+  };
+  const auto subtitle_lines = [&](double centre) {
+    const double room = 2 * std::min(centre, width - centre) - 16;
+    return wrap(options.subtitle, static_cast<std::size_t>(room / (0.6 * kSubtitleFontSize)), 3);
+  };
+  auto [box, y] = layout(subtitle_lines(width / 2).size());
+  const std::vector<std::string> subtitle = subtitle_lines((box.left + box.right) / 2);
+  if (subtitle.size() != subtitle_lines(width / 2).size()) std::tie(box, y) = layout(subtitle.size());
   const Axis x = make_axis(xs, options.log_x, box.left, box.right, 70);
 
   out << "<g class=\"chart\" transform=\"translate(" << px(left) << " " << px(top) << ")\">\n";
   draw_axes(out, box, x, y);
-  for (std::size_t i = 0; i < panel.series.size(); ++i) draw_band(out, panel.series[i], i, x, y);
-  for (std::size_t i = 0; i < panel.series.size(); ++i) draw_series(out, panel.series[i], i, x, y, options.markers);
+  for (std::size_t i = 0; i < panel.series.size(); ++i)
+    draw_band(out, panel.series[i], style_of(panel.series[i], i), x, y);
+  for (std::size_t i = 0; i < panel.series.size(); ++i)
+    draw_series(out, panel.series[i], style_of(panel.series[i], i), x, y, options.markers);
   draw_legend(out, panel.series, box.right + 14, box.top, options.markers);
-  draw_labels(out, options, box, height, xs.empty());
+  draw_labels(out, options, subtitle, box, height, xs.empty());
   out << "</g>\n";
 }
 
@@ -298,26 +368,43 @@ std::string line_chart_svg(const std::vector<Series>& series, const ChartOptions
 
 std::string figure_svg(const std::string& title, const std::vector<Panel>& panels, int columns, double panel_width,
                        double panel_height) {
+  return figure_svg(title, "", panels, columns, panel_width, panel_height);
+}
+
+std::string figure_svg(const std::string& title, const std::string& subtitle, const std::vector<Panel>& panels,
+                       int columns, double panel_width, double panel_height) {
   panel_width = std::max(std::isfinite(panel_width) ? panel_width : 0.0, 240.0);
   panel_height = std::max(std::isfinite(panel_height) ? panel_height : 0.0, 160.0);
   const std::size_t count = std::max<std::size_t>(panels.size(), 1);
   const std::size_t per_row = std::clamp<std::size_t>(columns > 0 ? static_cast<std::size_t>(columns) : 1, 1, count);
   const std::size_t rows = (count + per_row - 1) / per_row;
-  const double title_height = title.empty() ? 0.0 : 40.0;
+  const double width = per_row * panel_width;
+  const std::vector<std::string> subtitle_lines =
+      wrap(subtitle, static_cast<std::size_t>((width - 32) / (0.6 * (kSubtitleFontSize + 1))), 2);
+  const double subtitle_top = title.empty() ? 20.0 : 48.0;  // the first line's baseline
+  const double title_height =
+      subtitle_lines.empty() ? (title.empty() ? 0.0 : 40.0) : subtitle_top + 16.0 * (subtitle_lines.size() - 1) + 12;
 
   std::ostringstream out;
-  open_document(out, per_row * panel_width, title_height + rows * panel_height);
+  open_document(out, width, title_height + rows * panel_height);
   if (!title.empty()) {
-    out << "<text class=\"figure-title\" x=\"" << px(per_row * panel_width / 2)
-        << "\" y=\"28\" text-anchor=\"middle\" font-size=\"" << format_general(kTitleFontSize + 3, 6)
-        << "\" font-weight=\"bold\">" << xml_escape(title) << "</text>\n";
+    out << "<text class=\"figure-title\" x=\"" << px(width / 2) << "\" y=\"28\" text-anchor=\"middle\" font-size=\""
+        << format_general(kTitleFontSize + 3, 6) << "\" font-weight=\"bold\">" << xml_escape(title) << "</text>\n";
   }
+  draw_text_lines(out, "figure-subtitle", subtitle_lines, width / 2, subtitle_top, 16, kSubtitleFontSize + 1,
+                  kSubtitleColour);
   for (std::size_t i = 0; i < panels.size(); ++i) {
     draw_chart(out, panels[i], (i % per_row) * panel_width, title_height + (i / per_row) * panel_height, panel_width,
                panel_height);
   }
   out << "</svg>\n";
   return out.str();
+}
+
+LineStyle line_style(std::size_t index) {
+  // Colours cycle every eight styles and dashes every four; the dash also steps on by one each time the
+  // colours start over, so colour and dash together repeat only after 32 styles.
+  return {kPalette[index % kColours], kDashes[(index + index / kColours) % kDashCount]};
 }
 
 }  // namespace ember::plot

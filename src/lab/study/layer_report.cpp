@@ -82,6 +82,9 @@ plot::Panel layer_panel(const CompareResult& result, const Summary& summary, con
   panel.options.y_label = "a = f(z)";
   plot::Series series;
   series.label = "median";
+  // The activation's colour and dash, as on compare's figure.
+  const auto at = std::find(result.config.activations.begin(), result.config.activations.end(), activation);
+  series.style = static_cast<int>(at - result.config.activations.begin());
   series.y = layer_curve(result, activation, k, &LayerHealth::act_p50);
   series.band_low = layer_curve(result, activation, k, &LayerHealth::act_p2);
   series.band_high = layer_curve(result, activation, k, &LayerHealth::act_p98);
@@ -93,7 +96,11 @@ plot::Panel layer_panel(const CompareResult& result, const Summary& summary, con
 
 }  // namespace
 
-std::string layer_health_svg(const CompareResult& all_runs, const Summary& summary) {
+std::string layer_health_svg(const CompareResult& result, const Summary& summary) {
+  return layer_health_svg(result, summary, "");
+}
+
+std::string layer_health_svg(const CompareResult& all_runs, const Summary& summary, const std::string& settings) {
   const CompareResult result = chosen_runs(all_runs, summary);
   Index probe = 0;
   std::vector<std::string> activations;  // those with a finished run: one column each
@@ -118,7 +125,7 @@ std::string layer_health_svg(const CompareResult& all_runs, const Summary& summa
   // Wide enough for the title (about 10.5 pixels a character at its size) over few columns.
   const int columns = static_cast<int>(std::max<std::size_t>(activations.size(), 1));
   const double width = std::max(340.0, (10.5 * static_cast<double>(title.size()) + 40) / columns);
-  return plot::figure_svg(title, panels, columns, width, 260);
+  return plot::figure_svg(title, settings, panels, columns, width, 260);
 }
 
 }  // namespace ember

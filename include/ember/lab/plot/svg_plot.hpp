@@ -1,11 +1,13 @@
 // Line charts as hand-written SVG, for `ember compare` (loss and accuracy per epoch, one line per
 // activation). No dependency: the output is a self-contained SVG 1.1 document that a browser or
-// rsvg-convert shows as it is. Colours are the Okabe-Ito palette (safe for colour-blind readers);
-// past eight series the palette repeats with dashed lines. Not here: bar charts, scatter plots,
-// interactive features. Save a chart with write_text_file_atomic (ember/lab/io/atomic_file.hpp).
+// rsvg-convert shows as it is. Colours are the Okabe-Ito palette (safe for colour-blind readers), and
+// every line also has a dash pattern (solid, dashed, dotted, dash-dot), so that the lines stay apart in
+// grey print too: line_style. Not here: bar charts, scatter plots, interactive features. Save a chart
+// with write_text_file_atomic (ember/lab/io/atomic_file.hpp).
 // Read src/lab/plot/svg_plot_scale.cpp (ticks, text) and src/lab/plot/svg_plot.cpp (drawing).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,13 +27,26 @@ struct Series {
   // Optional, as long as x: a shaded band from band_low to band_high around the line (e.g. the
   // range over seeds), broken where either end is NaN. Empty: no band.
   std::vector<double> band_low, band_high;
+  // The line style to draw it with (line_style): -1, its position in the chart. A fixed style keeps a
+  // quantity (e.g. an activation) the same colour and dash on every chart, even where another is missing.
+  int style = -1;
 };
+
+// How line style `index` is drawn: an SVG colour and a stroke-dasharray ("" for solid). The first four
+// styles have four different dashes, and no (colour, dash) pair repeats within the first 32 styles.
+struct LineStyle {
+  std::string colour, dash;
+};
+LineStyle line_style(std::size_t index);
 
 struct ChartOptions {
   std::string title, x_label, y_label;
   bool log_x = false;    // logarithmic x axis with decade ticks; points with x <= 0 are skipped
   bool log_y = false;    // logarithmic y axis with decade ticks; points with y <= 0 are skipped
   bool markers = false;  // a dot on every point (useful when there are few points)
+  // A line under the title in smaller grey type (e.g. the dataset and settings), wrapped to the chart's
+  // width. Last, so that the brace-initialised options above keep their order.
+  std::string subtitle = "";
 };
 
 // One chart of a figure.
@@ -44,9 +59,12 @@ struct Panel {
 std::string line_chart_svg(const std::vector<Series>& series, const ChartOptions& options, double width = 640,
                            double height = 400);
 
-// Several charts in a grid of `columns` (side by side, then wrapping into rows), under one title.
+// Several charts in a grid of `columns` (side by side, then wrapping into rows), under one title and
+// an optional subtitle (smaller and grey, wrapped to the figure's width).
 std::string figure_svg(const std::string& title, const std::vector<Panel>& panels, int columns = 2,
                        double panel_width = 520, double panel_height = 360);
+std::string figure_svg(const std::string& title, const std::string& subtitle, const std::vector<Panel>& panels,
+                       int columns = 2, double panel_width = 520, double panel_height = 360);
 
 // ---- the pieces, exposed for tests and for other text output ----
 

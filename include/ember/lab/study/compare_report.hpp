@@ -1,7 +1,7 @@
 // What `ember compare` shows: the summary table, plain sentences drawn from the numbers (not
 // canned: each names the activations and figures that support it), the long CSV (one row per
-// activation, seed and epoch) and the SVG figure (loss, test accuracy, first-layer gradient norm
-// and dead units per epoch, one curve per activation).
+// activation, seed and epoch) and the SVG figure (loss, test accuracy, every layer's gradient norm
+// and dead units per epoch, one curve per activation, the seeds' range shaded).
 #pragma once
 
 #include <functional>
@@ -43,8 +43,25 @@ std::vector<std::string> findings(const Summary& summary, const CompareResult& r
 // of the chosen settings only. Without `summary`, the one summarize() gives.
 std::string comparison_csv(const CompareResult& result, const Summary& summary);
 std::string comparison_csv(const CompareResult& result);
-// The curves of the chosen settings; in a grid, a fifth panel: final validation accuracy against the
-// learning rate, one line per activation (mean over seeds, the seeds' range shaded).
+
+// One plot of the comparison: `id` a stable HTML id ("loss", "accuracy", "grad-fc1", ..., "dead", "sensitivity"),
+// `how_to_read` a short paragraph for a learner (what the axes are, what the band is, what to look for).
+struct FigurePanel {
+  std::string id;
+  std::string how_to_read;
+  plot::Panel panel;  // its title names the plot, its subtitle the dataset and settings
+};
+// The panels of comparison_svg, in order: training loss, test (else training) accuracy, one gradient-norm
+// panel per Linear layer (fc1 ... fcK: every layer, not only the first), dead hidden units, and in a grid the
+// sensitivity to the learning rate. The curves are of the chosen settings: a line per activation, the mean
+// over seeds, shaded from the lowest to the highest seed when there are several. An activation has the same
+// line style (plot::line_style) on every panel: its position in result.config.activations. `settings` is
+// the setup text ("spiral, 192 training samples, hidden 64,32, ..."), each panel's subtitle.
+std::vector<FigurePanel> comparison_panels(const CompareResult& result, const Summary& summary,
+                                           const std::string& settings);
+// Those panels in one figure, two columns, titled with the seeds and `settings` (once, under the title, not
+// on every panel). Without `settings`, no subtitle; without `summary`, the one summarize() gives.
+std::string comparison_svg(const CompareResult& result, const Summary& summary, const std::string& settings);
 std::string comparison_svg(const CompareResult& result, const Summary& summary);
 std::string comparison_svg(const CompareResult& result);
 // One plot of the comparison: `id` a stable HTML id ("loss", "accuracy", "grad-fc1", ..., "dead", "sensitivity"),

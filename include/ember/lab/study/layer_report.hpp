@@ -22,7 +22,9 @@ std::string layer_health_csv(const CompareResult& result, const Summary& summary
 // A panel per hidden layer (rows, fc1 on top) and activation (columns, its chosen setting): f(z)'s median
 // per epoch, mean over seeds, shaded from the mean 2nd to the mean 98th percentile. One band per panel,
 // since bands drawn over one another hide each other. When the runs measured no layer health, the title
-// says so and the panels say "no data".
+// says so and the panels say "no data". Each activation's line has its colour and dash on compare's figure
+// (its place in result.config.activations). `settings`, the setup text, goes under the title.
+std::string layer_health_svg(const CompareResult& result, const Summary& summary, const std::string& settings);
 std::string layer_health_svg(const CompareResult& result, const Summary& summary);
 
 }  // namespace ember

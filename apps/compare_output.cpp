@@ -177,7 +177,6 @@ void report_comparison(const CompareResult& result, const std::string& setup, co
     write_text_file_atomic(outputs.layers_plot_path, layer_health_svg(result, summary, settings));
     std::cerr << "wrote the layer plot to " << outputs.layers_plot_path << " (open it in a browser)\n";
   }
-  const std::string settings = setup.rfind("ember compare: ", 0) == 0 ? setup.substr(15) : setup;
   if (!outputs.boundary_path.empty()) {
     write_text_file_atomic(outputs.boundary_path, comparison_boundary_svg(result, summary, settings));
     std::cerr << "wrote the decision boundaries to " << outputs.boundary_path << " (open it in a browser)\n";

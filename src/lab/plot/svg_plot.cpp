@@ -326,7 +326,9 @@ void draw_chart(std::ostringstream& out, const Panel& panel, double left, double
   };
   const auto subtitle_lines = [&](double centre) {
     const double room = 2 * std::min(centre, width - centre) - 16;
-    return wrap(options.subtitle, static_cast<std::size_t>(room / (0.6 * kSubtitleFontSize)), 3);
+    // 0.66 em a character, not the 0.6 of the other estimates: a centred line that overflows is cut at both
+    // ends, and DejaVu Sans's digits and commas run wider than 0.6 em.
+    return wrap(options.subtitle, static_cast<std::size_t>(room / (0.66 * kSubtitleFontSize)), 3);
   };
   auto [box, y] = layout(subtitle_lines(width / 2).size());
   const std::vector<std::string> subtitle = subtitle_lines((box.left + box.right) / 2);
@@ -380,7 +382,7 @@ std::string figure_svg(const std::string& title, const std::string& subtitle, co
   const std::size_t rows = (count + per_row - 1) / per_row;
   const double width = per_row * panel_width;
   const std::vector<std::string> subtitle_lines =
-      wrap(subtitle, static_cast<std::size_t>((width - 32) / (0.6 * (kSubtitleFontSize + 1))), 2);
+      wrap(subtitle, static_cast<std::size_t>((width - 32) / (0.66 * (kSubtitleFontSize + 1))), 2);
   const double subtitle_top = title.empty() ? 20.0 : 48.0;  // the first line's baseline
   const double title_height =
       subtitle_lines.empty() ? (title.empty() ? 0.0 : 40.0) : subtitle_top + 16.0 * (subtitle_lines.size() - 1) + 12;

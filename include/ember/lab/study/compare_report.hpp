@@ -64,15 +64,6 @@ std::vector<FigurePanel> comparison_panels(const CompareResult& result, const Su
 std::string comparison_svg(const CompareResult& result, const Summary& summary, const std::string& settings);
 std::string comparison_svg(const CompareResult& result, const Summary& summary);
 std::string comparison_svg(const CompareResult& result);
-// One plot of the comparison: `id` a stable HTML id ("loss", "accuracy", "grad-fc1", ..., "dead", "sensitivity"),
-// `how_to_read` a short paragraph for a learner (what the axes are, what the band is, what to look for).
-struct FigurePanel {
-  std::string id;
-  std::string how_to_read;
-  plot::Panel panel;  // its title names the plot, its subtitle the dataset and settings
-};
-std::vector<FigurePanel> comparison_panels(const CompareResult& result, const Summary& summary,
-                                           const std::string& settings);
 
 // The mean over seeds of one figure per epoch, for one activation (NaN where no seed has it).
 std::vector<double> mean_curve(const CompareResult& result, const std::string& activation,

@@ -23,8 +23,9 @@ namespace ember {
 namespace {
 
 // One run of the grid: its starting weights, then a TrainingRun watched by a divergence check, the
-// diagnostics, the decision boundaries' recorder and `observer`. True when it was stopped early. In a grid (`keep_divergence`) a run
-// that diverges ends there and says so; otherwise its error ends the comparison.
+// diagnostics, the decision boundaries' recorder and `observer`. True when it was stopped early. In a
+// grid (`keep_divergence`) a run that diverges ends there and says so; otherwise its error ends the
+// comparison.
 bool train_run(CompareRun& run, const Dataset& train, const Dataset& val, const Dataset& test,
                const CompareConfig& config, Index outputs, bool keep_divergence, FitObserver& observer) {
   const bool layer_health = config.layer_health;

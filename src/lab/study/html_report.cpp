@@ -296,7 +296,8 @@ std::string comparison_html(const CompareResult& result, const Summary& summary,
                "on a fixed probe of training samples, epoch by epoch, shaded from the 2nd to the 98th percentile. "
                "Glorot & Bengio (2010) read saturation from such plots: sigmoid's top layer pinned near 0 or 1, a "
                "band that collapses to a line (units that all say the same thing), ReLU's band resting on 0.")
-        << "<figure id=\"plot-layers\">" << inline_svg(layer_health_svg(result, summary)) << "</figure>\n</section>\n";
+        << "<figure id=\"plot-layers\">" << inline_svg(layer_health_svg(result, summary, settings))
+        << "</figure>\n</section>\n";
   }
   out << boundary_section(result, summary, settings, text.no_boundary);
   out << "<footer>Written by ember. The same results give the same page: rebuild it with ember report "

@@ -24,5 +24,6 @@ int cmd_info(int argc, char** argv);
 int cmd_activation(int argc, char** argv);
 int cmd_graph(int argc, char** argv);
 int cmd_report(int argc, char** argv);
+int cmd_replicate(int argc, char** argv);
 
 }  // namespace ember::cli

@@ -33,6 +33,8 @@ const Command commands[] = {
     {"info", "what a model file holds: architecture, classes, features, encodings, training data", cmd_info},
     {"compare", "train one model per activation from identical starts and compare how they converge", cmd_compare},
     {"report", "the report of a comparison from its results files (compare --results), merging shards", cmd_report},
+    {"replicate", "re-run a classic result of the papers behind the article and say whether it holds here",
+     cmd_replicate},
     {"activation", "an activation (a name or a formula in x): f, f', its saturation zone, a plot, a gradient check",
      cmd_activation},
     {"graph", "the autograd graph of one forward pass and loss, as Graphviz DOT (or SVG)", cmd_graph},

@@ -66,6 +66,7 @@ int cmd_replicate(int argc, char** argv) {
   const std::string report = args.count("report") ? args["report"].as<std::string>() : "";
   if (!report.empty()) check_writable_destination(report, "--report");
 
+  run.progress = [](const std::string& what) { std::cerr << "replicate: " << what << std::endl; };
   std::cerr << "replicate: " << experiment->name << (run.quick ? " (quick)" : "") << ": " << experiment->claim << "\n";
   const auto started = std::chrono::steady_clock::now();
   Replication replication = experiment->run(run);

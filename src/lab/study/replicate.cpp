@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "ember/core/engine/format.hpp"
+#include "ember/core/nn/init.hpp"
 #include "ember/lab/data/builtin.hpp"
 #include "ember/lab/data/split.hpp"
 #include "replicate_common.hpp"
@@ -100,12 +101,20 @@ Data load(const std::string& dataset, std::uint64_t seed) {
 }
 
 CompareResult run_arm(const Data& data, const TrainConfig& base, const std::vector<std::string>& activations, int seeds,
-                      int jobs, bool layer_health) {
+                      const ReplicateOptions& options, bool layer_health) {
+  if (options.progress) {
+    std::string names;
+    for (const std::string& a : activations) names += (names.empty() ? "" : ", ") + a;
+    options.progress(names + ": " + std::to_string(base.hidden.size()) + " hidden layers of " +
+                     std::to_string(base.hidden.front()) + ", init " + nn::to_string(base.init_scheme) + ", " +
+                     base.optimizer + " lr " + format_general(base.lr, 3) + ", " + std::to_string(base.epochs) +
+                     " epochs, " + std::to_string(seeds) + " seeds");
+  }
   CompareConfig config;
   config.base = base;
   config.activations = activations;
   config.seeds = seeds;
-  config.jobs = jobs;
+  config.jobs = options.jobs;
   config.layer_health = layer_health;
   return run_comparison(data.train, data.test, config);
 }

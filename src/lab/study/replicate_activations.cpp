@@ -75,7 +75,7 @@ Replication run_glorot_2010(const ReplicateOptions& options) {
   // 1a: sigmoid's top layer, against the lower layers, at the last epoch.
   const CompareResult sigmoid =
       replicate::run_arm(data, digits_sgd(5, 0.5, 10, sigmoid_epochs, nn::InitScheme::Default, options.seed),
-                         {"sigmoid"}, r.seeds, options.jobs, true);
+                         {"sigmoid"}, r.seeds, options, true);
   const std::vector<double> top_mean = replicate::per_seed(
       sigmoid, "sigmoid", [&](const CompareRun& run) { return run.epochs.back().layers[top].act_mean; });
   const std::vector<double> lower_mean = replicate::per_seed(sigmoid, "sigmoid", [](const CompareRun& run) {
@@ -100,8 +100,8 @@ Replication run_glorot_2010(const ReplicateOptions& options) {
   CompareResult tanh_arm[2];
   const nn::InitScheme inits[2] = {nn::InitScheme::Default, nn::InitScheme::Xavier};
   for (int k = 0; k < 2; ++k)
-    tanh_arm[k] = replicate::run_arm(data, digits_sgd(5, 0.01, 10, 1, inits[k], options.seed), {"tanh"}, r.seeds,
-                                     options.jobs, true);
+    tanh_arm[k] =
+        replicate::run_arm(data, digits_sgd(5, 0.01, 10, 1, inits[k], options.seed), {"tanh"}, r.seeds, options, true);
   // δ_k ≈ ‖dL/dW_k‖ / rms(h_(k−1)), since dL/dW_k = δ_kᵀ h_(k−1): the gradient reaching layer 2 over layer 5's.
   const auto backprop_ratio = [](const CompareRun& run) {
     const StudyEpoch& e = run.epochs.front();
@@ -136,7 +136,7 @@ Replication run_glorot_2010(const ReplicateOptions& options) {
   // 1c: tanh against softsign: the slope at each layer's 98th-percentile activation |a|, the paper's "saturation".
   const CompareResult saturation =
       replicate::run_arm(data, digits_sgd(5, 0.1, 10, tanh_epochs, nn::InitScheme::Default, options.seed),
-                         {"tanh", "softsign"}, r.seeds, options.jobs, true);
+                         {"tanh", "softsign"}, r.seeds, options, true);
   // The slope from the activation a itself: tanh' = 1 − a², softsign' = 1/(1+|x|)² = (1 − |a|)².
   const auto slope = [](bool softsign) {
     return [softsign](const CompareRun& run) {
@@ -188,7 +188,7 @@ Replication run_clevert_2016(const ReplicateOptions& options) {
   for (int d = 0; d < 2; ++d) {
     const CompareResult arm =
         replicate::run_arm(data, digits_sgd(depths[d], 0.01, 32, epochs, nn::InitScheme::He, options.seed),
-                           {"relu", "elu"}, r.seeds, options.jobs, true);
+                           {"relu", "elu"}, r.seeds, options, true);
     const auto abs_mean = [](const CompareRun& run) {
       double sum = 0;
       for (const LayerHealth& h : run.epochs.back().layers) sum += std::abs(h.act_mean);
@@ -256,7 +256,7 @@ Replication run_ramachandran_2017(const ReplicateOptions& options) {
   for (int depth : depths) {
     TrainConfig base = digits_sgd(depth, 0.003, 32, 10, nn::InitScheme::He, options.seed);
     base.optimizer = "adam";
-    const CompareResult arm = replicate::run_arm(data, base, {"relu", "swish"}, r.seeds, options.jobs);
+    const CompareResult arm = replicate::run_arm(data, base, {"relu", "swish"}, r.seeds, options);
     const auto accuracy = [](const CompareRun& run) { return run.epochs.back().test_accuracy; };
     const std::vector<double> relu = replicate::per_seed(arm, "relu", accuracy);
     const std::vector<double> swish = replicate::per_seed(arm, "swish", accuracy);

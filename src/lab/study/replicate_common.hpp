@@ -21,8 +21,9 @@ struct Data {
 Data load(const std::string& dataset, std::uint64_t seed);
 
 // The runs of `activations` under `base` (its init, optimizer, depth), seeds seed .. seed + seeds − 1.
+// options.progress hears of it first.
 CompareResult run_arm(const Data& data, const TrainConfig& base, const std::vector<std::string>& activations, int seeds,
-                      int jobs, bool layer_health = false);
+                      const ReplicateOptions& options, bool layer_health = false);
 
 // Per seed, in seed order, figure(run) of the runs of `activation`.
 std::vector<double> per_seed(const CompareResult& arm, const std::string& activation,

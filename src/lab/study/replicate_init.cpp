@@ -48,9 +48,9 @@ Replication run_he_2015(const ReplicateOptions& options) {
       "units on the spiral, the closest setting a CPU runs in seconds. The paper's contrast is at 30 "
       "layers (at 22 both converge, Xavier's more slowly), and so is this one.";
   base.init_scheme = nn::InitScheme::Xavier;
-  const CompareResult xavier = replicate::run_arm(data, base, {"relu"}, r.seeds, options.jobs);
+  const CompareResult xavier = replicate::run_arm(data, base, {"relu"}, r.seeds, options);
   base.init_scheme = nn::InitScheme::He;
-  const CompareResult he = replicate::run_arm(data, base, {"relu"}, r.seeds, options.jobs);
+  const CompareResult he = replicate::run_arm(data, base, {"relu"}, r.seeds, options);
   const auto final_loss = [](const CompareRun& run) { return run.epochs.back().train_loss; };
   const std::vector<double> xavier_loss = replicate::per_seed(xavier, "relu", final_loss);
   const std::vector<double> he_loss = replicate::per_seed(he, "relu", final_loss);
@@ -116,14 +116,18 @@ Replication run_lu_2019(const ReplicateOptions& options) {
             }() +
             " hidden layers; no training; the inputs: the training points of " + data.description;
   r.differs =
-      "the paper's networks take one-dimensional inputs and it counts 1000 or more initializations; "
-      "here the spiral's two features. The initialization is He's, symmetric as the theorem assumes and "
+      "the paper proves the limit and shows it numerically on networks of its own; here the inputs are "
+      "the spiral's two features. The initialization is He's, symmetric as the theorem assumes and "
       "keeping the signal's scale through depth, so that an output constant over the data comes from a "
       "dead layer and not from a signal that faded below float precision (PyTorch's default init, whose "
       "variance shrinks layer by layer, is constant to the last bit at depth 50 even at width 8).";
   // Born-dead proportions, [width][depth].
   std::vector<std::vector<Proportion>> dead(widths.size(), std::vector<Proportion>(depths.size()));
   for (std::size_t w = 0; w < widths.size(); ++w) {
+    if (options.progress)
+      options.progress("width " + std::to_string(widths[w]) + ": " + std::to_string(inits) +
+                       " initializations at "
+                       "each depth");
     for (std::size_t d = 0; d < depths.size(); ++d) {
       TrainConfig config;
       config.hidden = replicate::layers(depths[d], widths[w]);

@@ -298,6 +298,9 @@ int cmd_train(int argc, char** argv) {
   if (!plot_path.empty()) check_writable_destination(plot_path, "--plot");
   const std::string boundary_path = args.count("plot-boundary") ? args["plot-boundary"].as<std::string>() : "";
   if (!boundary_path.empty()) check_writable_destination(boundary_path, "--plot-boundary");
+  for (const char* option : {"boundary-grid", "boundary-epochs"})
+    if (args.count(option) && boundary_path.empty())
+      throw UsageError("--" + std::string(option) + " shapes the picture of --plot-boundary FILE.svg: give that too");
   if (!run_options.checkpoint.empty()) check_writable_destination(run_options.checkpoint, "--checkpoint");
 
   PreparedData prepared = prepare_data(data, read_test_split(args), args.count("no-standardize") == 0,

@@ -250,4 +250,7 @@ TEST_CASE("train --plot-boundary draws the pictures and saves the very model it 
       run_ember("train --dataset moons --epochs 3 --plot-boundary " + dir.file("x.svg") + " --boundary-epochs 2,7");
   CHECK(bad.status == 2);
   CHECK(bad.err.find("epoch 7 is outside the run's 1..3") != std::string::npos);
+  const auto unused = run_ember("train --dataset moons --epochs 3 --boundary-epochs 1,2");
+  CHECK(unused.status == 2);
+  CHECK(unused.err.find("--boundary-epochs shapes the picture of --plot-boundary") != std::string::npos);
 }

@@ -50,6 +50,9 @@ BoundaryPlan read_boundary_plan(const cxxopts::ParseResult& args, const Prepared
     // A projection of more features onto a plane would show a boundary the model never drew.
     plan.why_not = "the data has " + std::to_string(features) +
                    " features; a decision boundary is drawn for two, and a projection of more is not pretended";
+  } else if (prepared.train.num_classes() > 256) {
+    plan.why_not = "the data has " + std::to_string(prepared.train.num_classes()) +
+                   " classes; a decision boundary draws at most 256";
   } else if (!prepared.encoding.text_columns().empty()) {
     plan.why_not = "the two inputs are one-hot categories, not a plane";
   } else {

@@ -33,6 +33,10 @@ BoundaryFrame boundary_frame(const Matrix& train_X, const std::vector<int>& trai
     throw std::invalid_argument("a decision boundary needs two features, the data has " +
                                 std::to_string(train_X.cols()));
   if (train_X.rows() == 0) throw std::invalid_argument("a decision boundary needs training points");
+  // The snapshot keeps each cell's class in a byte.
+  if (classes > 256)
+    throw std::invalid_argument("a decision boundary draws at most 256 classes, the data has " +
+                                std::to_string(classes));
   BoundaryFrame frame;
   frame.resolution = resolution;
   frame.classes = std::max(classes, 2);

@@ -9,6 +9,7 @@
 #include "cli_options.hpp"
 #include "commands.hpp"
 #include "ember/lab/io/atomic_file.hpp"
+#include "ember/lab/plot/svg_plot.hpp"
 #include "ember/lab/study/replicate.hpp"
 
 namespace ember::cli {
@@ -28,6 +29,8 @@ int cmd_replicate(int argc, char** argv) {
        cxxopts::value<int>())
       ("json", "print the replication as JSON instead of text")
       ("report", "also write it as a self-contained HTML page here", cxxopts::value<std::string>())
+      ("plot", "also write the experiment's figure here as SVG (the paper's kind of plot)",
+       cxxopts::value<std::string>())
       ("h,help", "show this help");
   // clang-format on
   options.parse_positional({"experiment"});
@@ -65,6 +68,8 @@ int cmd_replicate(int argc, char** argv) {
   if (run.jobs < 1) throw UsageError("--jobs must be at least 1, got " + std::to_string(run.jobs));
   const std::string report = args.count("report") ? args["report"].as<std::string>() : "";
   if (!report.empty()) check_writable_destination(report, "--report");
+  const std::string plot_path = args.count("plot") ? args["plot"].as<std::string>() : "";
+  if (!plot_path.empty()) check_writable_destination(plot_path, "--plot");
 
   run.progress = [](const std::string& what) { std::cerr << "replicate: " << what << std::endl; };
   std::cerr << "replicate: " << experiment->name << (run.quick ? " (quick)" : "") << ": " << experiment->claim << "\n";
@@ -76,6 +81,11 @@ int cmd_replicate(int argc, char** argv) {
   if (!report.empty()) {
     write_text_file_atomic(report, replication_html(replication));
     std::cerr << "wrote the report to " << report << " (open it in a browser)\n";
+  }
+  if (!plot_path.empty()) {
+    write_text_file_atomic(plot_path,
+                           plot::figure_svg("ember replicate " + replication.name, replication.plots, 1, 760, 440));
+    std::cerr << "wrote the figure to " << plot_path << " (open it in a browser)\n";
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 #include "cli_runner.hpp"
 #include "ember/lab/study/replicate.hpp"
 #include "test_data_files.hpp"
+#include "xml_check.hpp"
 
 using namespace ember;
 using ember_test::read_file;
@@ -107,7 +108,8 @@ TEST_CASE("ember replicate: --list, an unknown name, --json and an offline --rep
   CHECK(run_ember("replicate").status == 2);
 
   TempDir dir;
-  const auto r = run_ember("replicate lu2019 --quick --json --report " + dir.file("lu.html"));
+  const auto r =
+      run_ember("replicate lu2019 --quick --json --report " + dir.file("lu.html") + " --plot " + dir.file("lu.svg"));
   REQUIRE(r.status == 0);
   const nlohmann::json doc = nlohmann::json::parse(r.out);
   CHECK(doc.at("experiment") == "lu2019");
@@ -119,6 +121,11 @@ TEST_CASE("ember replicate: --list, an unknown name, --json and an offline --rep
   CHECK(html.find("http://") == std::string::npos);
   CHECK(html.find("https://") == std::string::npos);
   CHECK(html.find("reproduced") != std::string::npos);
+  CHECK(html.find("Born dead against depth") != std::string::npos);  // the figure, inline
+  const std::string svg = read_file(dir.file("lu.svg"));
+  CHECK(ember_test::xml_problem(svg) == "");
+  CHECK(svg.find("width 2") != std::string::npos);
+  CHECK(svg.find("width 4") != std::string::npos);
 
   const auto text = run_ember("replicate he2015 --quick");
   REQUIRE(text.status == 0);

@@ -3,6 +3,7 @@
 // interval for a proportion.
 #include "ember/lab/study/replicate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -137,6 +138,31 @@ Check paired_check(const std::string& claim, const std::string& rule, std::vecto
   check.figures = std::move(figures);
   check.outcome = paired_rule(a, b, a_greater, seed, check.because);
   return check;
+}
+
+plot::Series loss_curve(const CompareResult& arm, const std::string& activation, const std::string& label, int style) {
+  plot::Series series;
+  series.label = label;
+  series.style = style;
+  for (const CompareRun& run : arm.runs) {
+    if (run.activation != activation) continue;
+    for (std::size_t e = 0; e < run.epochs.size(); ++e) {
+      if (series.x.size() <= e) {
+        series.x.push_back(static_cast<double>(e + 1));
+        series.y.push_back(0);
+        series.band_low.push_back(INFINITY);
+        series.band_high.push_back(-INFINITY);
+      }
+      const double loss = run.epochs[e].train_loss;
+      series.y[e] += loss;
+      series.band_low[e] = std::min(series.band_low[e], loss);
+      series.band_high[e] = std::max(series.band_high[e], loss);
+    }
+  }
+  const double seeds = static_cast<double>(std::count_if(
+      arm.runs.begin(), arm.runs.end(), [&](const CompareRun& run) { return run.activation == activation; }));
+  for (double& y : series.y) y /= seeds;
+  return series;
 }
 
 Check threshold_check(const std::string& claim, const std::string& rule, const Measured& figure, double threshold,

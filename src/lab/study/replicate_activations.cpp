@@ -3,6 +3,7 @@
 // Ramachandran et al. 2017 (Swish against ReLU in deep plain networks). Each runs comparisons on the
 // digits with the per-layer figures on (layer_report.hpp), and reads its statistics from their epochs.
 // The settings were found by measuring the quick forms over 20 seed bases (tests/test_replicate.cpp).
+#include <algorithm>
 #include <cmath>
 
 #include "ember/core/engine/format.hpp"
@@ -185,6 +186,9 @@ Replication run_clevert_2016(const ReplicateOptions& options) {
       "Adam it is within noise (measured while choosing these settings).";
   std::vector<double> mean_gap[2], speed[2];
   const int depths[2] = {2, 8};
+  plot::Panel curves;
+  curves.options = {"Training loss, ReLU against ELU", "epoch", "training loss (log scale)", false, true, true};
+  curves.options.subtitle = "mean over " + std::to_string(r.seeds) + " seeds, shaded from the lowest to the highest";
   for (int d = 0; d < 2; ++d) {
     const CompareResult arm =
         replicate::run_arm(data, digits_sgd(depths[d], 0.01, 32, epochs, nn::InitScheme::He, options.seed),
@@ -195,6 +199,11 @@ Replication run_clevert_2016(const ReplicateOptions& options) {
       return sum / static_cast<double>(run.epochs.back().layers.size());
     };
     const auto loss = [at](const CompareRun& run) { return run.epochs[static_cast<std::size_t>(at - 1)].train_loss; };
+    for (int k = 0; k < 2; ++k) {
+      const std::string activation = k == 0 ? "relu" : "elu";
+      curves.series.push_back(replicate::loss_curve(
+          arm, activation, (k == 0 ? "ReLU, " : "ELU, ") + std::to_string(depths[d]) + " layers", 2 * d + k));
+    }
     const std::vector<double> relu_mean = replicate::per_seed(arm, "relu", abs_mean);
     const std::vector<double> elu_mean = replicate::per_seed(arm, "elu", abs_mean);
     const std::vector<double> relu_loss = replicate::per_seed(arm, "relu", loss);
@@ -204,6 +213,7 @@ Replication run_clevert_2016(const ReplicateOptions& options) {
       speed[d].push_back(std::log(relu_loss[s] / elu_loss[s]));
     }
   }
+  r.plots.push_back(std::move(curves));
   const std::vector<double> zeros(speed[0].size(), 0.0);
   const auto at_depth = [&](int d, const std::vector<double>& values, const std::string& what) {
     return replicate::paired_check("", "", {{what + ", " + std::to_string(depths[d]) + " layers", values, 3}}, values,
@@ -253,6 +263,12 @@ Replication run_ramachandran_2017(const ReplicateOptions& options) {
       "is where this version looks.";
   std::vector<double> relu_at, swish_at, relu_shallow, swish_shallow;
   Check curve;
+  plot::Panel panel;
+  panel.options = {"Final test accuracy against depth", "hidden layers", "test accuracy", false, false, true};
+  panel.options.subtitle = "mean over " + std::to_string(r.seeds) + " seeds, shaded from the lowest to the highest";
+  panel.series.resize(2);
+  panel.series[0].label = "ReLU";
+  panel.series[1].label = "Swish";
   for (int depth : depths) {
     TrainConfig base = digits_sgd(depth, 0.003, 32, 10, nn::InitScheme::He, options.seed);
     base.optimizer = "adam";
@@ -260,6 +276,14 @@ Replication run_ramachandran_2017(const ReplicateOptions& options) {
     const auto accuracy = [](const CompareRun& run) { return run.epochs.back().test_accuracy; };
     const std::vector<double> relu = replicate::per_seed(arm, "relu", accuracy);
     const std::vector<double> swish = replicate::per_seed(arm, "swish", accuracy);
+    for (int k = 0; k < 2; ++k) {
+      const std::vector<double>& values = k == 0 ? relu : swish;
+      plot::Series& series = panel.series[static_cast<std::size_t>(k)];
+      series.x.push_back(depth);
+      series.y.push_back(mean_of(values));
+      series.band_low.push_back(*std::min_element(values.begin(), values.end()));
+      series.band_high.push_back(*std::max_element(values.begin(), values.end()));
+    }
     curve.figures.push_back({"test accuracy, ReLU, " + std::to_string(depth) + " layers", relu, 3});
     curve.figures.push_back({"test accuracy, Swish, " + std::to_string(depth) + " layers", swish, 3});
     if (depth == depths.front()) {
@@ -271,6 +295,7 @@ Replication run_ramachandran_2017(const ReplicateOptions& options) {
       swish_at = swish;
     }
   }
+  r.plots.push_back(std::move(panel));
   r.checks.push_back(
       replicate::paired_check("ReLU degrades with depth.",
                               "ReLU's final test accuracy at " + std::to_string(depths.front()) + " layers minus at " +

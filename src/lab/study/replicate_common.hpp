@@ -36,6 +36,10 @@ std::vector<Index> layers(int depth, Index width);
 Check paired_check(const std::string& claim, const std::string& rule, std::vector<Measured> figures,
                    const std::vector<double>& a, const std::vector<double>& b, bool a_greater, std::uint64_t seed);
 
+// One activation's training loss per epoch in `arm`: the mean over seeds, banded from the lowest seed to the
+// highest; `style` its line style (plot::line_style).
+plot::Series loss_curve(const CompareResult& arm, const std::string& activation, const std::string& label, int style);
+
 // A check of one figure against a threshold: reproduced when the 95% bootstrap interval of its mean over
 // seeds lies on the claimed side (above it, or below), not reproduced when it lies on the other side.
 Check threshold_check(const std::string& claim, const std::string& rule, const Measured& figure, double threshold,

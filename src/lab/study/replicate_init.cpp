@@ -62,6 +62,12 @@ Replication run_he_2015(const ReplicateOptions& options) {
       replicate::paired_check("From He's init the network ends with a lower training loss than from Xavier's.",
                               "paired over seeds: Xavier's final loss minus He's, its 95% bootstrap interval above 0",
                               losses, xavier_loss, he_loss, true, options.seed));
+  plot::Panel curves;
+  curves.options = {"Training loss, 30 ReLU layers", "epoch", "training loss (log scale)", false, true, false};
+  curves.options.subtitle = "mean over " + std::to_string(r.seeds) + " seeds, shaded from the lowest to the highest";
+  curves.series = {replicate::loss_curve(xavier, "relu", "Xavier init", 0),
+                   replicate::loss_curve(he, "relu", "He init", 1)};
+  r.plots.push_back(std::move(curves));
   // Stalled: the loss ends within 5% of where epoch 1 left it; trained: it fell by more than a quarter.
   r.checks.push_back(replicate::threshold_check(
       "From Xavier's init it stalls: the training loss barely moves.",
@@ -149,6 +155,22 @@ Replication run_lu_2019(const ReplicateOptions& options) {
              format_fixed(ci.low, 3) + ", " + format_fixed(ci.high, 3) + "]";
     return m;
   };
+  plot::Panel panel;
+  panel.options = {
+      "Born dead against depth", "hidden layers (log scale)", "share of networks born dead", true, false, true};
+  panel.options.subtitle = std::to_string(inits) + " initializations per point; shaded: the 95% Wilson interval";
+  for (std::size_t w = 0; w < widths.size(); ++w) {
+    plot::Series series;
+    series.label = "width " + std::to_string(widths[w]);
+    for (std::size_t d = 0; d < depths.size(); ++d) {
+      series.x.push_back(depths[d]);
+      series.y.push_back(dead[w][d].value());
+      series.band_low.push_back(dead[w][d].wilson().low);
+      series.band_high.push_back(dead[w][d].wilson().high);
+    }
+    panel.series.push_back(std::move(series));
+  }
+  r.plots.push_back(std::move(panel));
   // Check 1: at every width the deepest is more often dead than the shallowest, beyond both intervals, and at
   // the narrowest width the deepest is dead more often than not.
   Check depth_check;

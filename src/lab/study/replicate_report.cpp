@@ -6,6 +6,7 @@
 
 #include "ember/core/engine/format.hpp"
 #include "ember/lab/plot/svg_plot.hpp"
+#include "ember/lab/study/html_report.hpp"
 #include "ember/lab/study/replicate.hpp"
 
 namespace ember {
@@ -114,6 +115,12 @@ std::string replication_html(const Replication& r) {
           << xml_escape(m.note) << "</td></tr>\n";
     out << "</table>\n<p class=\"rule\">rule: " << xml_escape(c.rule) << "</p>\n<p>" << xml_escape(c.because)
         << "</p>\n</section>\n";
+  }
+  if (!r.plots.empty()) out << "<h2>The figure</h2>\n";
+  for (std::size_t i = 0; i < r.plots.size(); ++i) {
+    const plot::Panel& p = r.plots[i];
+    out << "<figure id=\"plot-" << i + 1 << "\">" << inline_svg(plot::line_chart_svg(p.series, p.options, 760, 440))
+        << "</figure>\n";
   }
   out << "</body>\n</html>\n";
   return out.str();

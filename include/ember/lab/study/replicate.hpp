@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "ember/lab/plot/svg_plot.hpp"
 #include "ember/lab/study/paired_stats.hpp"
 
 namespace ember {
@@ -43,6 +44,7 @@ struct Replication {
   bool quick = false;
   int seeds = 0;
   std::vector<Check> checks;
+  std::vector<plot::Panel> plots;  // the experiment's figure in the paper's manner, for --report
   double seconds = 0;
   Outcome outcome() const;  // reproduced when every check is; not reproduced when any is not; else inconclusive
 };

@@ -128,6 +128,12 @@ std::vector<double> per_seed(const CompareResult& arm, const std::string& activa
   return values;
 }
 
+std::string number_list(const std::vector<int>& numbers) {
+  std::string list;
+  for (int n : numbers) list += (list.empty() ? "" : ", ") + std::to_string(n);
+  return list;
+}
+
 std::vector<Index> layers(int depth, Index width) { return std::vector<Index>(static_cast<std::size_t>(depth), width); }
 
 Check paired_check(const std::string& claim, const std::string& rule, std::vector<Measured> figures,

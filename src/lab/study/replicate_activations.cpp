@@ -247,12 +247,7 @@ Replication run_ramachandran_2017(const ReplicateOptions& options) {
   const Data data = replicate::load("digits", options.seed);
   const std::vector<int> depths = options.quick ? std::vector<int>{5, 25} : std::vector<int>{5, 10, 20, 25, 30, 40};
   const int deep = 25;
-  r.setup = data.description + "; plain MLPs of 64 units at depths " +
-            [&] {
-              std::string s;
-              for (int d : depths) s += (s.empty() ? "" : ", ") + std::to_string(d);
-              return s;
-            }() +
+  r.setup = data.description + "; plain MLPs of 64 units at depths " + replicate::number_list(depths) +
             ", He init, Adam lr 0.003, batch 32, 10 epochs; ReLU and Swish from the same weights and batches; " +
             std::to_string(r.seeds) + " seeds";
   r.differs =

@@ -29,6 +29,9 @@ CompareResult run_arm(const Data& data, const TrainConfig& base, const std::vect
 std::vector<double> per_seed(const CompareResult& arm, const std::string& activation,
                              const std::function<double(const CompareRun&)>& figure);
 
+// "2, 5, 10": the numbers of a setup line.
+std::string number_list(const std::vector<int>& numbers);
+
 // "32,32,...": `depth` hidden layers of `width` units.
 std::vector<Index> layers(int depth, Index width);
 

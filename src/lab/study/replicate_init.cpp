@@ -109,17 +109,7 @@ Replication run_lu_2019(const ReplicateOptions& options) {
   r.setup = std::to_string(inits) +
             " initializations (He's: weights uniform and symmetric about 0, "
             "biases 0) of ReLU networks of widths " +
-            [&] {
-              std::string s;
-              for (int w : widths) s += (s.empty() ? "" : ", ") + std::to_string(w);
-              return s;
-            }() +
-            " and depths " +
-            [&] {
-              std::string s;
-              for (int d : depths) s += (s.empty() ? "" : ", ") + std::to_string(d);
-              return s;
-            }() +
+            replicate::number_list(widths) + " and depths " + replicate::number_list(depths) +
             " hidden layers; no training; the inputs: the training points of " + data.description;
   r.differs =
       "the paper proves the limit and shows it numerically on networks of its own; here the inputs are "

@@ -25,6 +25,13 @@ inline std::string read_file(const std::string& path) {
   return buffer.str();
 }
 
+// How many times `part` occurs in `text`, occurrences not overlapping.
+inline std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++count;
+  return count;
+}
+
 // `args` is appended to the binary's path as shell words.
 inline CliResult run_ember(const std::string& args) {
   TempDir capture;

@@ -13,17 +13,12 @@
 #include "cli_runner.hpp"
 
 using ember_test::CliResult;
+using ember_test::count_of;
 using ember_test::read_file;
 using ember_test::run_ember;
 using ember_test::TempDir;
 
 namespace {
-
-std::size_t count_of(const std::string& text, const std::string& part) {
-  std::size_t count = 0;
-  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++count;
-  return count;
-}
 
 // The shape every failure must have. `command` is "train", "eval", ...; `says` must appear exactly
 // once in stderr, inside the one "ember <command>:" message.

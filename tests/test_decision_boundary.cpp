@@ -236,9 +236,7 @@ TEST_CASE("train --plot-boundary draws the pictures and saves the very model it 
   CHECK(read_file(dir.file("plain.safetensors")) == read_file(dir.file("pictured.safetensors")));
   const std::string svg = read_file(dir.file("b.svg"));
   CHECK(xml_problem(svg) == "");
-  std::size_t images = 0;
-  for (std::size_t at = svg.find("<image"); at != std::string::npos; at = svg.find("<image", at + 1)) ++images;
-  CHECK(images == 3);  // epochs 1, 2 and 6
+  CHECK(ember_test::count_of(svg, "<image") == 3);  // epochs 1, 2 and 6
   CHECK(svg.find(">epoch 6</tspan>") != std::string::npos);
   CHECK(svg.find(">accuracy ") != std::string::npos);
   CHECK(svg.find("training point") != std::string::npos);

@@ -10,20 +10,11 @@
 #include "test_data_files.hpp"
 #include "xml_check.hpp"
 
+using ember_test::count_of;
 using ember_test::read_file;
 using ember_test::run_ember;
 using ember_test::TempDir;
 using ember_test::xml_problem;
-
-namespace {
-
-std::size_t count_of(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
-
-}  // namespace
 
 TEST_CASE("compare --report writes one offline page, and report --html rebuilds it byte for byte", "[cli][report]") {
   TempDir dir;
